@@ -1,0 +1,2 @@
+/** Persistence SPI for API-made configuration and tasks. */
+package dev.kiln.api.state;
