@@ -1,0 +1,105 @@
+package dev.kiln.bench.api;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A closed-loop load: N clients, each sending its next request as soon as the previous one
+ * answered. Latency is the time from send to complete answer, recorded in an HdrHistogram.
+ * Warm-up answers are discarded; only those that complete inside the measured window count.
+ */
+final class ClosedLoop {
+    /** One asynchronous request; completes with true on the expected answer. */
+    interface Call {
+        CompletableFuture<Boolean> send();
+    }
+
+    private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** Stop early when a case fails this often: the numbers would mean nothing. */
+    private static final long MAX_ERRORS = 1000;
+
+    private final Call call;
+    private final int concurrency;
+    private final Executor retryExecutor;
+    private final Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    private final CountDownLatch tooManyErrors = new CountDownLatch(1);
+    private volatile boolean running;
+    private CountDownLatch drained;
+
+    ClosedLoop(Call call, int concurrency, Executor retryExecutor) {
+        this.call = call;
+        this.concurrency = concurrency;
+        this.retryExecutor = retryExecutor;
+    }
+
+    /** Warms up, measures for {@code duration}, then waits for in-flight requests to finish. */
+    Measurement run(String name, String protocol, Duration warmup, Duration duration) throws InterruptedException {
+        running = true;
+        drained = new CountDownLatch(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            next();
+        }
+        awaitWindow(warmup);
+        recorder.getIntervalHistogram(); // drop the warm-up
+        errors.set(0);
+        long start = System.nanoTime();
+        awaitWindow(duration);
+        Histogram window = recorder.getIntervalHistogram();
+        long elapsed = System.nanoTime() - start;
+        long windowErrors = errors.get();
+        running = false;
+        if (!drained.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + ": requests still in flight 30 s after the end");
+        }
+        if (tooManyErrors.getCount() == 0) {
+            throw new IllegalStateException(name + ": stopped after " + MAX_ERRORS + " failed requests",
+                    firstError.get());
+        }
+        return Measurement.of(name, protocol, window, windowErrors, elapsed);
+    }
+
+    /** Lets the load run for {@code window}, ending early only when requests keep failing. */
+    private void awaitWindow(Duration window) throws InterruptedException {
+        tooManyErrors.await(window.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void next() {
+        if (!running || tooManyErrors.getCount() == 0) {
+            drained.countDown();
+            return;
+        }
+        long sent = System.nanoTime();
+        CompletableFuture<Boolean> answer;
+        try {
+            answer = call.send();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((ok, failure) -> {
+            if (failure == null && Boolean.TRUE.equals(ok)) {
+                recorder.recordValue(Math.min(System.nanoTime() - sent, HIGHEST_NANOS));
+                next();
+            } else {
+                failed(failure != null ? failure : new IllegalStateException("unexpected answer"));
+                // A failure may complete on the sending thread: continue elsewhere, not recursively.
+                retryExecutor.execute(this::next);
+            }
+        });
+    }
+
+    private void failed(Throwable failure) {
+        firstError.compareAndSet(null, failure);
+        if (errors.incrementAndGet() >= MAX_ERRORS) {
+            tooManyErrors.countDown();
+        }
+    }
+}
