@@ -38,18 +38,36 @@ final class BundleEventLog implements BundleListener, FrameworkListener {
 
   @Override
   public void frameworkEvent(FrameworkEvent event) {
-    String bundle = event.getBundle() == null ? "framework" : BundleNames.of(event.getBundle());
+    String source = event.getBundle() == null ? "framework" : BundleNames.of(event.getBundle());
     switch (event.getType()) {
       case FrameworkEvent.ERROR:
-        LogLines.log(LOG, Level.WARN, "bundle " + bundle + " failed", event.getThrowable());
+        LogLines.log(LOG, Level.WARN, "bundle " + source + " failed", event.getThrowable());
         break;
       case FrameworkEvent.WARNING:
-        LogLines.log(LOG, Level.WARN, "bundle " + bundle + " warned", event.getThrowable());
+        LogLines.log(LOG, Level.WARN, "warning from " + source, event.getThrowable());
+        break;
+      case FrameworkEvent.INFO:
+        LogLines.log(LOG, Level.INFO, "information from " + source, event.getThrowable());
         break;
       default:
-        LogLines.log(
-            LOG, Level.DEBUG, "framework event " + event.getType() + " from " + bundle,
-            event.getThrowable());
+        LOG.debug("framework {} ({})", frameworkEventName(event.getType()), source);
+    }
+  }
+
+  private static String frameworkEventName(int type) {
+    switch (type) {
+      case FrameworkEvent.STARTED:
+        return "started";
+      case FrameworkEvent.PACKAGES_REFRESHED:
+        return "refreshed packages";
+      case FrameworkEvent.STARTLEVEL_CHANGED:
+        return "changed start level";
+      case FrameworkEvent.STOPPED:
+      case FrameworkEvent.STOPPED_UPDATE:
+      case FrameworkEvent.STOPPED_SYSTEM_REFRESHED:
+        return "stopped";
+      default:
+        return "event " + type;
     }
   }
 
