@@ -55,7 +55,8 @@ public final class FelixHost implements AutoCloseable {
     LOG.debug("exporting {} packages from the host class path to bundles", packages.packageCount());
     FileInstallLog.route();
 
-    Framework framework = frameworkFactory().newFramework(felixConfig(pluginsDir, storageDir, packages));
+    Framework framework =
+        frameworkFactory().newFramework(felixConfig(pluginsDir, storageDir, packages));
     try {
       framework.init();
       BundleContext context = framework.getBundleContext();

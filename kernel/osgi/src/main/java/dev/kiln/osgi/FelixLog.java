@@ -14,10 +14,6 @@ final class FelixLog extends Logger {
 
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger("org.apache.felix.framework");
 
-  FelixLog() {
-    setLogLevel(felixLevel());
-  }
-
   /** The Felix level ({@code felix.log.level}) that matches the SLF4J logger's. */
   static int felixLevel() {
     if (LOG.isDebugEnabled()) {

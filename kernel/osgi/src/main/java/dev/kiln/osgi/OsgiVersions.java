@@ -29,7 +29,8 @@ final class OsgiVersions {
       return Optional.empty();
     }
     try {
-      String qualifier = m.group(4) == null ? "" : NOT_QUALIFIER.matcher(m.group(4)).replaceAll("_");
+      String rest = m.group(4);
+      String qualifier = rest == null ? "" : NOT_QUALIFIER.matcher(rest).replaceAll("_");
       return Optional.of(
           new Version(number(m.group(1)), number(m.group(2)), number(m.group(3)), qualifier));
     } catch (IllegalArgumentException e) { // a number too large for an int

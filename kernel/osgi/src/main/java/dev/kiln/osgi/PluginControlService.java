@@ -77,10 +77,11 @@ public final class PluginControlService extends PluginServiceGrpc.PluginServiceI
   }
 
   private static RegisteredService service(ServiceReference<?> reference) {
+    String[] interfaces = (String[]) reference.getProperty(Constants.OBJECTCLASS);
     RegisteredService.Builder service =
         RegisteredService.newBuilder()
             .setId((Long) reference.getProperty(Constants.SERVICE_ID))
-            .addAllInterfaces(Arrays.asList((String[]) reference.getProperty(Constants.OBJECTCLASS)));
+            .addAllInterfaces(Arrays.asList(interfaces));
     for (String key : reference.getPropertyKeys()) {
       if (!key.equals(Constants.OBJECTCLASS) && !key.equals(Constants.SERVICE_ID)) {
         service.putProperties(key, propertyText(reference.getProperty(key)));

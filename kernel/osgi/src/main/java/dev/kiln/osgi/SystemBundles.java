@@ -49,7 +49,8 @@ final class SystemBundles {
   static String location(Class<?> type) {
     CodeSource source = type.getProtectionDomain().getCodeSource();
     if (source == null || source.getLocation() == null) {
-      throw new IllegalStateException(type.getName() + " has no code source on the host class path");
+      throw new IllegalStateException(
+          type.getName() + " has no code source on the host class path");
     }
     try {
       return "reference:" + Path.of(source.getLocation().toURI()).toUri();

@@ -65,7 +65,9 @@ class FelixHostTest {
       assertThat(versionsOf(exports, "com.google.protobuf")).containsExactly(new Version(4, 36, 2));
       assertThat(versionsOf(exports, "org.slf4j")).contains(new Version(2, 0, 17));
       assertThat(exports)
-          .filteredOn(c -> SystemPackages.SHARED_ROOTS.stream().anyMatch(packageName(c)::startsWith))
+          .filteredOn(
+              c -> SystemPackages.SHARED_ROOTS.stream().anyMatch(packageName(c)::startsWith))
+          .isNotEmpty()
           .allSatisfy(c -> assertThat(version(c)).isNotEqualTo(Version.emptyVersion));
     }
   }
@@ -81,8 +83,10 @@ class FelixHostTest {
                   "Bundle-SymbolicName", "dev.kiln.test.importer",
                   "Bundle-Version", "1.0.0",
                   "Import-Package",
-                  "dev.kiln.api.error;version=\"[0.1,1)\",io.grpc;version=\"[1.85,2)\","
-                      + "io.grpc.stub;version=\"[1.85,2)\",com.google.protobuf;version=\"[4.36,5)\","
+                  "dev.kiln.api.error;version=\"[0.1,1)\","
+                      + "io.grpc;version=\"[1.85,2)\","
+                      + "io.grpc.stub;version=\"[1.85,2)\","
+                      + "com.google.protobuf;version=\"[4.36,5)\","
                       + "org.slf4j;version=\"[2.0,3)\""));
       BundleContext context = host.context();
       Bundle importer = context.installBundle(jar.toUri().toString());
@@ -99,15 +103,23 @@ class FelixHostTest {
   void jarsAlreadyInThePluginsFolderAreInstalledWhenStartReturns() {
     Path pluginsDir = temp.resolve("plugins");
     TestBundles.writeHelloBundle(pluginsDir, "1.0.0", "there before the host");
+    TestBundles.writeBrokenBundle(pluginsDir);
 
     try (FelixHost host = FelixHost.start(pluginsDir, temp.resolve("storage"))) {
-      Optional<Bundle> hello =
-          Arrays.stream(host.context().getBundles())
-              .filter(b -> TestBundles.HELLO_SYMBOLIC_NAME.equals(b.getSymbolicName()))
-              .findFirst();
+      Optional<Bundle> hello = bundle(host, TestBundles.HELLO_SYMBOLIC_NAME);
       assertThat(hello).isPresent();
       assertThat(hello.get().getLocation()).endsWith("dev.kiln.testkit.hello-1.0.0.jar");
+      assertThat(bundle(host, TestBundles.BROKEN_SYMBOLIC_NAME))
+          .as("installed; its failure to start did not stop the host")
+          .isPresent();
+      assertThat(host.context().getBundle().getState()).isEqualTo(Bundle.ACTIVE);
     }
+  }
+
+  private static Optional<Bundle> bundle(FelixHost host, String symbolicName) {
+    return Arrays.stream(host.context().getBundles())
+        .filter(b -> symbolicName.equals(b.getSymbolicName()))
+        .findFirst();
   }
 
   @Test

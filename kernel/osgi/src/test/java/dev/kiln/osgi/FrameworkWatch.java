@@ -51,7 +51,8 @@ final class FrameworkWatch
       }
       synchronized (this) {
         if (changes == seen) {
-          TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(RECHECK_MS)));
+          long recheck = TimeUnit.MILLISECONDS.toNanos(RECHECK_MS);
+          TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, recheck));
         }
       }
     }

@@ -57,7 +57,8 @@ class HotDeployTest {
     Path deployed = running.pluginsDir.resolve("hello.jar");
 
     long t0 = System.nanoTime();
-    Files.move(TestBundles.writeHelloBundle(staging, "1.0.0", "hello from v1"), deployed, ATOMIC_MOVE);
+    Files.move(
+        TestBundles.writeHelloBundle(staging, "1.0.0", "hello from v1"), deployed, ATOMIC_MOVE);
     Plugin v1 = awaitHello("1.0.0", "hello from v1");
     long installedMs = elapsedMs(t0);
 
@@ -88,7 +89,7 @@ class HotDeployTest {
     running.watch.until(
         "the hello bundle to be uninstalled",
         TIMEOUT,
-        () -> running.find(TestBundles.HELLO_SYMBOLIC_NAME).isEmpty() ? Optional.of(true) : Optional.empty());
+        () -> present(running.find(TestBundles.HELLO_SYMBOLIC_NAME).isEmpty()));
     long uninstalledMs = elapsedMs(t2);
 
     LOG.info(
@@ -104,14 +105,16 @@ class HotDeployTest {
     running.watch.until(
         "the install, update and uninstall log lines",
         TIMEOUT,
-        () -> log.messagesAtLeast(Level.INFO).containsAll(lines) ? Optional.of(true) : Optional.empty());
+        () -> present(log.messagesAtLeast(Level.INFO).containsAll(lines)));
     assertThat(log.messagesAtLeast(Level.WARN)).isEmpty();
   }
 
   @Test
   void aBundleWhoseActivatorThrowsIsReportedAndTheHostKeepsRunning() throws Exception {
     Files.move(
-        TestBundles.writeBrokenBundle(staging), running.pluginsDir.resolve("broken.jar"), ATOMIC_MOVE);
+        TestBundles.writeBrokenBundle(staging),
+        running.pluginsDir.resolve("broken.jar"),
+        ATOMIC_MOVE);
 
     String warning =
         running.watch.until(
@@ -169,15 +172,27 @@ class HotDeployTest {
         TIMEOUT,
         () -> running.find(TestBundles.HELLO_SYMBOLIC_NAME)
             .filter(p -> p.getState().equals("ACTIVE") && p.getVersion().equals(version))
-            .filter(p -> helloService(p)
-                .map(s -> greeting.equals(s.getPropertiesMap().get(HelloActivator.GREETING_PROPERTY)))
-                .orElse(false)));
+            .filter(p -> greeting.equals(greetingProperty(p))));
   }
 
   private static Optional<RegisteredService> helloService(Plugin plugin) {
     return plugin.getServicesList().stream()
-        .filter(s -> HelloActivator.PLUGIN_NAME.equals(s.getPropertiesMap().get(HelloActivator.PLUGIN_PROPERTY)))
+        .filter(s -> HelloActivator.PLUGIN_NAME.equals(property(s, HelloActivator.PLUGIN_PROPERTY)))
         .findFirst();
+  }
+
+  private static String greetingProperty(Plugin plugin) {
+    return helloService(plugin)
+        .map(s -> property(s, HelloActivator.GREETING_PROPERTY))
+        .orElse(null);
+  }
+
+  private static String property(RegisteredService service, String key) {
+    return service.getPropertiesMap().get(key);
+  }
+
+  private static Optional<Boolean> present(boolean condition) {
+    return condition ? Optional.of(true) : Optional.empty();
   }
 
   /** Calls the hello service itself: its class loader's type is the host's Supplier. */

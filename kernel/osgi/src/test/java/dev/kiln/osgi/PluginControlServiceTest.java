@@ -58,8 +58,11 @@ class PluginControlServiceTest {
 
     String text = PluginControlService.lastModified(millis);
 
-    assertThat(OffsetDateTime.parse(text).toInstant().toEpochMilli()).isEqualTo(millis);
-    assertThat(text).endsWith(OffsetDateTime.parse(text).getOffset().getId().replace("Z", "+00:00"));
+    OffsetDateTime parsed = OffsetDateTime.parse(text);
+    assertThat(parsed.toInstant().toEpochMilli()).isEqualTo(millis);
+    assertThat(text)
+        .matches(".*T\\d\\d:\\d\\d:\\d\\d\\.456[+-]\\d\\d:\\d\\d")
+        .endsWith(parsed.getOffset().getId().replace("Z", "+00:00"));
   }
 
   @Test
