@@ -1,0 +1,10 @@
+package dev.kiln.ingest.rtmp.internal.amf;
+
+/** AMF input that is truncated, malformed or uses a feature Kiln does not decode. */
+public final class AmfDecodeException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public AmfDecodeException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.kiln.ingest.rtmp.internal.server;
+
+import dev.kiln.ingest.rtmp.internal.chunk.ChunkDecoder;
+import dev.kiln.ingest.rtmp.internal.chunk.ChunkEncoder;
+import dev.kiln.ingest.rtmp.internal.handshake.HandshakeHandler;
+import dev.kiln.ingest.rtmp.internal.session.PublishListenerFactory;
+import dev.kiln.ingest.rtmp.internal.session.RtmpSession;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds one connection's pipeline: read timeout, handshake (removes itself when done), chunk
+ * encoder and decoder, session.
+ */
+final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
+  /** A connection that sends nothing for this long is closed (handshake included). */
+  static final int READ_TIMEOUT_SECONDS = 30;
+
+  private final PublishListenerFactory listenerFactory;
+  private final Set<RtmpSession> sessions;
+
+  RtmpChannelInitializer(PublishListenerFactory listenerFactory, Set<RtmpSession> sessions) {
+    this.listenerFactory = listenerFactory;
+    this.sessions = sessions;
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    RtmpSession session = new RtmpSession(listenerFactory);
+    ch.pipeline().addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    configure(ch.pipeline(), session);
+    sessions.add(session);
+    ch.closeFuture().addListener(f -> sessions.remove(session));
+  }
+
+  /** Adds the protocol handlers, from the handshake on, to a pipeline. */
+  static void configure(ChannelPipeline pipeline, RtmpSession session) {
+    pipeline.addLast("handshake", new HandshakeHandler());
+    pipeline.addLast("chunk-encoder", new ChunkEncoder());
+    pipeline.addLast("chunk-decoder", new ChunkDecoder(
+        ChunkDecoder.DEFAULT_MAX_MESSAGE_SIZE, HandshakeHandler.CLIENT_HANDSHAKE_BYTES));
+    pipeline.addLast("session", session);
+  }
+}
