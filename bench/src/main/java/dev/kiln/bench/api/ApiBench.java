@@ -13,6 +13,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -70,11 +72,13 @@ public final class ApiBench {
                 ApiClients bareClients = new ApiClients(factory, "127.0.0.1:" + bare.port(), options.token(), options);
                 checkSameAnswers(restAnswer, grpcAnswer, bareClients);
 
+                Optional<ProcessHandle> kilnJvm = Optional.ofNullable(kiln).map(KilnServerProcess::handle);
+                Optional<ProcessHandle> bareJvm = Optional.of(bare.handle());
                 List<Measurement> results = new ArrayList<>();
-                results.add(measure("kiln-rest", "REST", kilnClients.restCall(), options, retries));
-                results.add(measure("bare-rest", "REST", bareClients.restCall(), options, retries));
-                results.add(measure("kiln-grpc", "gRPC", kilnClients.grpcCall(), options, retries));
-                results.add(measure("bare-grpc", "gRPC", bareClients.grpcCall(), options, retries));
+                results.add(measure("kiln-rest", "REST", kilnClients.restCall(), kilnJvm, options, retries));
+                results.add(measure("bare-rest", "REST", bareClients.restCall(), bareJvm, options, retries));
+                results.add(measure("kiln-grpc", "gRPC", kilnClients.grpcCall(), kilnJvm, options, retries));
+                results.add(measure("bare-grpc", "gRPC", bareClients.grpcCall(), bareJvm, options, retries));
                 return results;
             }
         } finally {
@@ -105,14 +109,15 @@ public final class ApiBench {
         }
     }
 
-    private static Measurement measure(String name, String protocol, ClosedLoop.Call call, BenchOptions options,
-                                       ExecutorService retries) throws InterruptedException {
-        progress(String.format("%s: %d clients, warm-up %d ms, measuring %d ms ...", name, options.concurrency(),
+    private static Measurement measure(String name, String protocol, ClosedLoop.Call call,
+                                       Optional<ProcessHandle> server, BenchOptions options, ExecutorService retries)
+            throws InterruptedException {
+        progress(String.format(Locale.ROOT, "%s: %d clients, warm-up %d ms, measuring %d ms ...", name, options.concurrency(),
                 options.warmup().toMillis(), options.duration().toMillis()));
         Measurement m = new ClosedLoop(call, options.concurrency(), retries)
-                .run(name, protocol, options.warmup(), options.duration());
-        progress(String.format("%s: %.0f rps, p50 %.2f ms, p99 %.2f ms, %d errors", name, m.rps(), m.p50Ms(),
-                m.p99Ms(), m.errors()));
+                .run(name, protocol, options.warmup(), options.duration(), server);
+        progress(String.format(Locale.ROOT, "%s: %.0f rps, p50 %.2f ms, p99 %.2f ms, %d errors, server CPU %.0f us/req",
+                name, m.rps(), m.p50Ms(), m.p99Ms(), m.errors(), m.serverCpuMicrosPerRequest()));
         return m;
     }
 

@@ -53,6 +53,10 @@ final class BareServerProcess implements AutoCloseable {
         return port;
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** Waits, with a deadline, for the {@code PORT <n>} line. */
     private static int readPort(Process process, Path log) throws IOException, InterruptedException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package dev.kiln.bench.api;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -41,8 +42,12 @@ final class ClosedLoop {
         this.retryExecutor = retryExecutor;
     }
 
-    /** Warms up, measures for {@code duration}, then waits for in-flight requests to finish. */
-    Measurement run(String name, String protocol, Duration warmup, Duration duration) throws InterruptedException {
+    /**
+     * Warms up, measures for {@code duration}, then waits for in-flight requests to finish.
+     * {@code server}, when known, is the process whose CPU time the window is charged with.
+     */
+    Measurement run(String name, String protocol, Duration warmup, Duration duration, Optional<ProcessHandle> server)
+            throws InterruptedException {
         running = true;
         drained = new CountDownLatch(concurrency);
         for (int i = 0; i < concurrency; i++) {
@@ -51,10 +56,13 @@ final class ClosedLoop {
         awaitWindow(warmup);
         recorder.getIntervalHistogram(); // drop the warm-up
         errors.set(0);
+        long cpuStart = cpuNanos(server);
         long start = System.nanoTime();
         awaitWindow(duration);
         Histogram window = recorder.getIntervalHistogram();
         long elapsed = System.nanoTime() - start;
+        long cpuEnd = cpuNanos(server);
+        long serverCpu = cpuStart >= 0 && cpuEnd >= 0 ? cpuEnd - cpuStart : -1;
         long windowErrors = errors.get();
         running = false;
         if (!drained.await(30, TimeUnit.SECONDS)) {
@@ -64,7 +72,12 @@ final class ClosedLoop {
             throw new IllegalStateException(name + ": stopped after " + MAX_ERRORS + " failed requests",
                     firstError.get());
         }
-        return Measurement.of(name, protocol, window, windowErrors, elapsed);
+        return Measurement.of(name, protocol, window, windowErrors, elapsed, serverCpu);
+    }
+
+    /** CPU time (user + system) the process has used so far, or -1 when unknown. */
+    private static long cpuNanos(Optional<ProcessHandle> process) {
+        return process.flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
     }
 
     /** Lets the load run for {@code window}, ending early only when requests keep failing. */

@@ -76,6 +76,11 @@ final class KilnServerProcess implements AutoCloseable {
         return "127.0.0.1:" + apiPort;
     }
 
+    /** The server's JVM (bin/kiln exec's it, so it is the started process itself). */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     Path log() {
         return log;
     }
