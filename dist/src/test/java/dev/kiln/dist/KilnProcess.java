@@ -317,6 +317,7 @@ public final class KilnProcess implements AutoCloseable {
         private String serverYaml;
         private Path dataDir;
         private boolean defaultDataDir;
+        private boolean viaSymlink;
         private Path pluginsDir;
         private final Map<String, String> env = new LinkedHashMap<>();
         private String javaOpts = "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
@@ -347,6 +348,12 @@ public final class KilnProcess implements AutoCloseable {
         /** Leaves KILN_DATA_DIR unset, so the default ./data under the working folder is used. */
         public Builder defaultDataDir() {
             this.defaultDataDir = true;
+            return this;
+        }
+
+        /** Starts bin/kiln through a symbolic link in the work folder (KILN_HOME must still resolve). */
+        public Builder viaSymlink() {
+            this.viaSymlink = true;
             return this;
         }
 
@@ -391,7 +398,11 @@ public final class KilnProcess implements AutoCloseable {
                 Files.createDirectories(plugins);
                 int[] ports = freePorts(4);
 
-                ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/kiln").toString())
+                Path script = home.resolve("bin/kiln");
+                if (viaSymlink) {
+                    script = Files.createSymbolicLink(work.resolve("kiln-link"), script);
+                }
+                ProcessBuilder pb = new ProcessBuilder(script.toString())
                         .directory(work.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(work.resolve("kiln.log").toFile());
