@@ -3,10 +3,13 @@ package dev.kiln.runtime.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.api.error.InvalidArgumentException;
+import dev.kiln.api.error.NotFoundException;
 import dev.kiln.proto.v1.Application;
 import dev.kiln.proto.v1.ApplicationResult;
 import dev.kiln.proto.v1.ApplicationServiceGrpc;
 import dev.kiln.proto.v1.CreateApplicationsRequest;
+import dev.kiln.proto.v1.CreateApplicationsResponse;
 import dev.kiln.proto.v1.CreateVirtualHostsRequest;
 import dev.kiln.proto.v1.Host;
 import dev.kiln.proto.v1.ListVirtualHostsRequest;
@@ -24,6 +27,7 @@ import io.grpc.Server;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -36,13 +40,14 @@ class ControlServicesTest {
     Path dir;
 
     private SqliteStateStore store;
+    private VirtualHostRegistry registry;
     private Server server;
     private ManagedChannel channel;
 
     @BeforeEach
     void start() throws Exception {
         store = SqliteStateStore.open(dir.resolve("k.db"));
-        var registry = VirtualHostRegistry.load(List.of(new DeclaredVirtualHost(
+        registry = VirtualHostRegistry.load(List.of(new DeclaredVirtualHost(
                 VirtualHost.newBuilder().setName("default").setHost(Host.newBuilder().addNames("*")).build(),
                 List.of(Application.newBuilder().setName("app").build()))), store);
         String name = InProcessServerBuilder.generateName();
@@ -85,13 +90,33 @@ class ControlServicesTest {
 
     @Test
     void emptyBatchAndUnknownVhostFailTheWholeRequest() {
-        var apps = ApplicationServiceGrpc.newBlockingStub(channel);
-        assertThatThrownBy(() -> apps.createApplications(CreateApplicationsRequest.newBuilder().setVhost("default")
-                .build()))
-                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("INVALID_ARGUMENT");
-        assertThatThrownBy(() -> apps.createApplications(CreateApplicationsRequest.newBuilder().setVhost("nope")
-                .addApps(Application.newBuilder().setName("x")).build()))
-                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("NOT_FOUND");
+        // Called directly: status mapping of domain errors is the gateway's job.
+        var service = new ApplicationControlService(registry);
+        assertThat(ControlServicesTest.<CreateApplicationsResponse>errorOf(o -> service.createApplications(
+                CreateApplicationsRequest.newBuilder().setVhost("default").build(), o)))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("at least one application");
+        assertThat(ControlServicesTest.<CreateApplicationsResponse>errorOf(o -> service.createApplications(CreateApplicationsRequest.newBuilder().setVhost("nope")
+                .addApps(Application.newBuilder().setName("x")).build(), o)))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("Could not find the virtual host: [nope]");
+    }
+
+    private static <T> Throwable errorOf(java.util.function.Consumer<StreamObserver<T>> call) {
+        var error = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        call.accept(new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {}
+
+            @Override
+            public void onError(Throwable t) {
+                error.set(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+        });
+        return error.get();
     }
 
     @Test
