@@ -30,14 +30,12 @@ class HotDeployIT {
         Path deployed = KILN.process().pluginsDir().resolve("hello.jar");
 
         moveIn(TestBundles.writeHelloBundle(staging, "1.0.0", "hello from v1"), deployed);
-        JsonNode v1 = awaitPlugin(hello -> "1.0.0".equals(version(hello)) && hasGreeting(hello, "hello from v1"),
+        awaitPlugin(hello -> "1.0.0".equals(version(hello)) && hasGreeting(hello, "hello from v1"),
                 "bundle 1.0.0 ACTIVE with greeting 'hello from v1'");
-        assertThat(v1.path("state").asText()).isEqualTo("ACTIVE");
 
         moveIn(TestBundles.writeHelloBundle(staging, "2.0.0", "hello from v2"), deployed);
         JsonNode v2 = awaitPlugin(hello -> "2.0.0".equals(version(hello)) && hasGreeting(hello, "hello from v2"),
                 "bundle 2.0.0 ACTIVE with greeting 'hello from v2'");
-        assertThat(v2.path("state").asText()).isEqualTo("ACTIVE");
         assertThat(hasGreeting(v2, "hello from v1")).as("the v1 service is gone").isFalse();
         assertThat(helloBundles()).as("one bundle, updated in place").hasSize(1);
 
@@ -75,8 +73,9 @@ class HotDeployIT {
 
     /** Waits until GET /v1/plugins shows the hello bundle ACTIVE and matching {@code expected}. */
     private static JsonNode awaitPlugin(Predicate<JsonNode> expected, String what) {
-        List<JsonNode> seen = KILN.process().await(what + " in GET /v1/plugins", DEPLOY_LIMIT, HotDeployIT::helloBundles,
-                bundles -> bundles.stream().anyMatch(p -> "ACTIVE".equals(p.path("state").asText()) && expected.test(p)));
-        return seen.stream().filter(expected).findFirst().orElseThrow();
+        Predicate<JsonNode> activeAndExpected = p -> "ACTIVE".equals(p.path("state").asText()) && expected.test(p);
+        return KILN.process().await(what + " in GET /v1/plugins", DEPLOY_LIMIT, HotDeployIT::helloBundles,
+                        bundles -> bundles.stream().anyMatch(activeAndExpected))
+                .stream().filter(activeAndExpected).findFirst().orElseThrow();
     }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -156,6 +155,13 @@ public final class KilnProcess implements AutoCloseable {
 
     public List<String> logLines() {
         return log().lines().toList();
+    }
+
+    /** Lines of the log in conf/logback.xml's pattern: {@code HH:mm:ss.SSS LEVEL [thread] logger - msg}. */
+    public List<String> logEvents() {
+        return logLines().stream()
+                .filter(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} [A-Z]+ +\\[.*?\\] \\S+ - .*"))
+                .toList();
     }
 
     /** "name (pid, ports): last lines of the log", for failure messages. */
@@ -438,16 +444,5 @@ public final class KilnProcess implements AutoCloseable {
     @Override
     public String toString() {
         return "KilnProcess[" + name + ", api=" + apiPort + ", work=" + workDir + "]";
-    }
-
-    /** Lines of the log that Kiln's logback pattern produced. */
-    public List<String> logEvents() {
-        List<String> events = new ArrayList<>();
-        for (String line : logLines()) {
-            if (line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} [A-Z]+ +\\[.*?\\] \\S+ - .*")) {
-                events.add(line);
-            }
-        }
-        return events;
     }
 }
