@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Builds one connection's pipeline: read timeout, handshake (removes itself when done), chunk
  * encoder and decoder, session.
  */
-final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
+public final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
   /** A connection that sends nothing for this long is closed (handshake included). */
   static final int READ_TIMEOUT_SECONDS = 30;
 
@@ -38,7 +38,7 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
   }
 
   /** Adds the protocol handlers, from the handshake on, to a pipeline. */
-  static void configure(ChannelPipeline pipeline, RtmpSession session) {
+  public static void configure(ChannelPipeline pipeline, RtmpSession session) {
     pipeline.addLast("handshake", new HandshakeHandler());
     pipeline.addLast("chunk-encoder", new ChunkEncoder());
     pipeline.addLast("chunk-decoder", new ChunkDecoder(

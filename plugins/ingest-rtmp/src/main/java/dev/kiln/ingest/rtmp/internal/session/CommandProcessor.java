@@ -104,6 +104,13 @@ final class CommandProcessor {
           "publish without a stream name");
       return;
     }
+    if (session.hasAskedToPublish()) {
+      session.writeAndClose(
+          Replies.onStatus(session.alloc(), streamId, "error", Replies.PUBLISH_BAD_CONNECTION,
+              "One publish per connection."),
+          "second publish on one connection");
+      return;
+    }
     String name = StreamNames.name(raw);
     PublishDecision decision = session.requestPublish(name, StreamNames.query(raw), tcUrl);
     if (decision == null) {

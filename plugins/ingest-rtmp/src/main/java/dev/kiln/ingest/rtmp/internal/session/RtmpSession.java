@@ -269,9 +269,8 @@ public final class RtmpSession extends ChannelInboundHandlerAdapter {
 
   /** Asks the listener; on success the session is publishing. Returns null if it failed. */
   PublishDecision requestPublish(String name, String query, String tcUrl) {
-    if (listener != null || publishEnded) {
-      return PublishDecision.reject(PublishDecision.BAD_NAME,
-          "This connection has already published; use a new connection.");
+    if (listener != null) {
+      throw new IllegalStateException("publish asked twice");
     }
     PublishDecision decision;
     try {
@@ -295,6 +294,11 @@ public final class RtmpSession extends ChannelInboundHandlerAdapter {
           decision.description());
     }
     return decision;
+  }
+
+  /** Whether this connection has asked to publish before (one publish per connection). */
+  boolean hasAskedToPublish() {
+    return listener != null || publishEnded;
   }
 
   /** Ends a running publish once; later calls do nothing. */
