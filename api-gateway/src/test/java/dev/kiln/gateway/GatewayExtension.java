@@ -37,17 +37,16 @@ final class GatewayExtension implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        final ApiGateway.Builder builder = ApiGateway.builder()
-                                                     .port(0)
-                                                     .accessToken(TOKEN)
-                                                     .maxRequestBytes(MAX_REQUEST_BYTES)
-                                                     .addService(vhosts)
-                                                     .addService(apps)
-                                                     .addService(profiles)
-                                                     .addService(streams)
-                                                     .addHttpService(TestRecordingApi.PREFIX,
-                                                                     new TestRecordingApi());
-        gateway = builder.start();
+        gateway = ApiGateway.builder()
+                            .port(0)
+                            .accessToken(TOKEN)
+                            .maxRequestBytes(MAX_REQUEST_BYTES)
+                            .addService(vhosts)
+                            .addService(apps)
+                            .addService(profiles)
+                            .addService(streams)
+                            .addHttpService(TestRecordingApi.PREFIX, new TestRecordingApi())
+                            .start();
     }
 
     @Override
