@@ -26,7 +26,7 @@ public final class RecordingListener implements PublishListener {
 
   /** What a video tag carried (buffers are not kept). */
   public record Video(VideoCodec codec, TagKind kind, boolean keyframe, long dts, long pts,
-      byte[] config, int payloadBytes) {}
+      byte[] config, int payloadBytes, boolean enhanced) {}
 
   /** What an audio tag carried. */
   public record Audio(TagKind kind, long timestamp, byte[] config, int payloadBytes) {}
@@ -76,7 +76,8 @@ public final class RecordingListener implements PublishListener {
     try {
       VideoTag tag = VideoTagParser.parse(timestampMs, flvTagBody);
       video.add(new Video(tag.codec(), tag.kind(), tag.keyframe(), tag.dtsMs(), tag.ptsMs(),
-          tag.config(), tag.payload() == null ? 0 : tag.payload().readableBytes()));
+          tag.config(), tag.payload() == null ? 0 : tag.payload().readableBytes(),
+          (flvTagBody.getByte(flvTagBody.readerIndex()) & 0x80) != 0));
       if (tag.kind() == TagKind.FRAME) {
         firstVideo.complete(null);
       }
