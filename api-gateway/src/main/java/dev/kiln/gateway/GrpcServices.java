@@ -12,7 +12,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 /**
  * Builds the one Armeria {@link GrpcService} that serves the given services over gRPC and, through
- * their {@code google.api.http} rules, over REST; with reflection and health.
+ * their {@code google.api.http} rules, over REST; with reflection (v1 and v1alpha) and health.
  */
 final class GrpcServices {
 
@@ -26,18 +26,23 @@ final class GrpcServices {
                                                   HttpJsonTranscodingQueryParamMatchRule.ORIGINAL_FIELD)
                                           .errorHandler(new TranscodingErrorHandler())
                                           .build();
-        return GrpcService.builder()
-                          .addServices(services.toArray(new BindableService[0]))
-                          .addService(ProtoReflectionServiceV1.newInstance())
-                          .enableHealthCheckService(true)
-                          .enableHttpJsonTranscoding(transcoding)
-                          .jsonMarshallerFactory(descriptor -> GrpcJsonMarshaller
-                                  .builder()
-                                  .jsonMarshallerCustomizer(m -> m.includingDefaultValueFields(true)
-                                                                   .ignoringUnknownFields(false))
-                                  .build(descriptor))
-                          .exceptionHandler(new DomainExceptionHandler())
-                          .useBlockingTaskExecutor(true)
-                          .build();
+        final LegacyReflection legacyReflection = new LegacyReflection();
+        final GrpcService grpc =
+                GrpcService.builder()
+                           .addServices(services.toArray(new BindableService[0]))
+                           .addService(ProtoReflectionServiceV1.newInstance())
+                           .addService(legacyReflection.definition())
+                           .enableHealthCheckService(true)
+                           .enableHttpJsonTranscoding(transcoding)
+                           .jsonMarshallerFactory(descriptor -> GrpcJsonMarshaller
+                                   .builder()
+                                   .jsonMarshallerCustomizer(m -> m.includingDefaultValueFields(true)
+                                                                    .ignoringUnknownFields(false))
+                                   .build(descriptor))
+                           .exceptionHandler(new DomainExceptionHandler())
+                           .useBlockingTaskExecutor(true)
+                           .build();
+        legacyReflection.serve(grpc.services());
+        return grpc;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -19,40 +20,73 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 
-/** gRPC-level features: server reflection (v1) and the standard health service. */
+/** gRPC-level features: server reflection (v1 and v1alpha) and the standard health service. */
 class GrpcTransportTest {
+
+    private static final String[] SERVICES = {
+            "kiln.v1.VirtualHostService", "kiln.v1.ApplicationService", "kiln.v1.OutputProfileService",
+            "kiln.v1.StreamService", "grpc.health.v1.Health"};
 
     @RegisterExtension
     static final GatewayExtension gateway = new GatewayExtension();
 
+    /** Sends one request on a bidirectional reflection call and returns the first answer. */
+    private static <Q, R> R ask(Function<StreamObserver<R>, StreamObserver<Q>> call, Q request)
+            throws Exception {
+        final CompletableFuture<R> answer = new CompletableFuture<>();
+        final StreamObserver<Q> requests = call.apply(new StreamObserver<>() {
+            @Override
+            public void onNext(R value) {
+                answer.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+        });
+        requests.onNext(request);
+        try {
+            return answer.get(10, TimeUnit.SECONDS);
+        } finally {
+            requests.onCompleted();
+        }
+    }
+
     @Test
-    void reflectionListsTheServices() throws Exception {
+    void reflectionV1ListsTheServices() throws Exception {
         final ServerReflectionStub stub = gateway.stub(ServerReflectionStub.class);
-        final CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        final StreamObserver<ServerReflectionRequest> requests =
-                stub.serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        answer.complete(value);
-                    }
+        final ServerReflectionResponse answer =
+                ask(stub::serverReflectionInfo, ServerReflectionRequest.newBuilder().setListServices("").build());
 
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
+        final List<String> services = answer.getListServicesResponse().getServiceList().stream()
+                                            .map(ServiceResponse::getName).collect(Collectors.toList());
+        assertThat(services).contains(SERVICES).contains("grpc.reflection.v1.ServerReflection");
+    }
 
-                    @Override
-                    public void onCompleted() {}
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    @Test
+    @SuppressWarnings("deprecation")
+    void reflectionV1alphaListsTheServicesAndDescribesThem() throws Exception {
+        final io.grpc.reflection.v1alpha.ServerReflectionGrpc.ServerReflectionStub stub =
+                gateway.stub(io.grpc.reflection.v1alpha.ServerReflectionGrpc.ServerReflectionStub.class);
+        final io.grpc.reflection.v1alpha.ServerReflectionResponse list = ask(
+                stub::serverReflectionInfo,
+                io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        final List<String> services = list.getListServicesResponse().getServiceList().stream()
+                                          .map(io.grpc.reflection.v1alpha.ServiceResponse::getName)
+                                          .collect(Collectors.toList());
+        assertThat(services).contains(SERVICES);
 
-        final List<String> services = answer.get(10, TimeUnit.SECONDS).getListServicesResponse()
-                                            .getServiceList().stream().map(ServiceResponse::getName)
-                                            .collect(Collectors.toList());
-        requests.onCompleted();
-        assertThat(services).contains("kiln.v1.VirtualHostService", "kiln.v1.ApplicationService",
-                                      "kiln.v1.OutputProfileService", "kiln.v1.StreamService",
-                                      "grpc.health.v1.Health");
+        final io.grpc.reflection.v1alpha.ServerReflectionResponse file = ask(
+                stub::serverReflectionInfo,
+                io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                                                                  .setFileContainingSymbol(
+                                                                          "kiln.v1.VirtualHostService")
+                                                                  .build());
+        assertThat(file.getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
     }
 
     @Test
