@@ -14,8 +14,14 @@ public final class LogCapture implements AutoCloseable {
   private final AppenderBase<ILoggingEvent> appender;
   private final List<ILoggingEvent> events = new ArrayList<>();
 
-  private LogCapture(String loggerName) {
+  private final Level savedLevel;
+
+  private LogCapture(String loggerName, Level level) {
     logger = (Logger) LoggerFactory.getLogger(loggerName);
+    savedLevel = logger.getLevel();
+    if (level != null) {
+      logger.setLevel(level);
+    }
     appender = new AppenderBase<>() {
       @Override
       protected void append(ILoggingEvent event) {
@@ -30,7 +36,12 @@ public final class LogCapture implements AutoCloseable {
   }
 
   public static LogCapture of(String loggerName) {
-    return new LogCapture(loggerName);
+    return new LogCapture(loggerName, null);
+  }
+
+  /** Also lowers the logger's level to {@code level} while open (e.g. to see DEBUG lines). */
+  public static LogCapture of(String loggerName, Level level) {
+    return new LogCapture(loggerName, level);
   }
 
   /** Formatted messages logged at {@code level}. */
@@ -50,5 +61,6 @@ public final class LogCapture implements AutoCloseable {
   public void close() {
     logger.detachAppender(appender);
     appender.stop();
+    logger.setLevel(savedLevel);
   }
 }

@@ -233,10 +233,15 @@ public final class RtmpSession extends ChannelInboundHandlerAdapter {
   // ---- used by CommandProcessor ----
 
   void write(RtmpMessage message) {
-    if (channel.isActive()) {
-      ctx.writeAndFlush(message, ctx.voidPromise());
-    } else {
+    if (!channel.isActive()) {
       message.release();
+      return;
+    }
+    ctx.writeAndFlush(message, ctx.voidPromise());
+    if (!channel.isWritable()) {
+      // Kiln only answers what the peer sends: replies piling up unread mean a peer that
+      // sends commands or pings without reading, and would grow the outbound buffer forever.
+      fail("peer does not read the server's replies");
     }
   }
 

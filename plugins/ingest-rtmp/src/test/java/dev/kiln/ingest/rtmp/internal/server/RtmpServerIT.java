@@ -12,6 +12,7 @@ import dev.kiln.ingest.rtmp.internal.flv.AvcSps;
 import dev.kiln.ingest.rtmp.internal.flv.HevcDecoderConfig;
 import dev.kiln.ingest.rtmp.internal.flv.HevcSps;
 import dev.kiln.ingest.rtmp.internal.flv.VideoCodec;
+import dev.kiln.ingest.rtmp.internal.handshake.HandshakeHandler;
 import dev.kiln.ingest.rtmp.internal.session.PublishDecision;
 import dev.kiln.ingest.rtmp.internal.session.RecordingListener;
 import io.netty.channel.EventLoopGroup;
@@ -22,7 +23,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +47,7 @@ class RtmpServerIT {
   Path tmp;
   private RtmpServer server;
   private LogCapture log;
+  private LogCapture handshakeLog;
 
   @BeforeAll
   static void startLoops() {
@@ -64,6 +65,7 @@ class RtmpServerIT {
   @BeforeEach
   void captureLog() {
     log = LogCapture.of("dev.kiln.ingest.rtmp");
+    handshakeLog = LogCapture.of(HandshakeHandler.class.getName(), Level.DEBUG);
   }
 
   @AfterEach
@@ -72,6 +74,7 @@ class RtmpServerIT {
       server.close();
     }
     log.close();
+    handshakeLog.close();
   }
 
   @Test
@@ -133,6 +136,9 @@ class RtmpServerIT {
     long audioFrames = listener.audio.stream().filter(a -> a.payloadBytes() > 0).count();
     assertThat(audioFrames).isBetween(180L, 195L); // 4 s of 1024-sample frames at 48 kHz
     assertThat(log.messages(Level.WARN)).isEmpty();
+    // ffmpeg signs its C1: the digest handshake was validated and answered.
+    assertThat(handshakeLog.messages(Level.DEBUG)).singleElement().asString()
+        .contains("with digest (OFFSET_AT_8)");
   }
 
   @Test
@@ -148,6 +154,19 @@ class RtmpServerIT {
     assertThat(result.output()).contains("no such stream key");
     assertThat(listener.published.get(5, TimeUnit.SECONDS).query()).isEqualTo("key=wrong");
     assertThat(listener.unpublishReasons).isEmpty();
+  }
+
+  @Test
+  void ffmpegAsAPlayerVerifiesTheDigestHandshakeThenIsRefused() throws Exception {
+    // ffmpeg checks S1's digest and S2's signature only when it reads a stream; the play
+    // that follows is refused by the server.
+    int port = start(new RecordingListener());
+    FfmpegTool.Result result = FfmpegTool.runFfmpeg(FFMPEG_TIMEOUT, List.of(
+        "-i", "rtmp://127.0.0.1:" + port + "/app/stream", "-t", "1", "-f", "null", "-"));
+    assertThat(result.exitCode()).as(result.output()).isNotZero();
+    assertThat(result.output()).doesNotContain("validating failed").doesNotContain("Signature mismatch")
+        .contains("Playback over RTMP is not supported");
+    assertThat(handshakeLog.messages(Level.DEBUG)).singleElement().asString().contains("with digest");
   }
 
   @Test
@@ -237,9 +256,5 @@ class RtmpServerIT {
     server = new RtmpServer(boss, workers, "127.0.0.1", 0, listener.factory());
     server.start();
     return server.localAddress().getPort();
-  }
-
-  static String tail(Path file) throws IOException {
-    return Files.exists(file) ? Files.readString(file) : "";
   }
 }

@@ -1,0 +1,147 @@
+package dev.kiln.ingest.rtmp.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ch.qos.logback.classic.Level;
+import dev.kiln.ingest.rtmp.LogCapture;
+import dev.kiln.ingest.rtmp.internal.flv.AudioSpecificConfig;
+import dev.kiln.ingest.rtmp.internal.flv.AvcDecoderConfig;
+import dev.kiln.ingest.rtmp.internal.flv.AvcSps;
+import dev.kiln.ingest.rtmp.internal.flv.VideoCodec;
+import dev.kiln.ingest.rtmp.internal.session.RecordingListener;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Publishes with GStreamer: {@code rtmp2sink} (GStreamer's own RTMP client) and {@code rtmpsink}
+ * (librtmp, the library OBS's RTMP output derives from). Skipped where {@code gst-launch-1.0} or
+ * the elements are missing (Debian: gstreamer1.0-tools, -plugins-good, -plugins-bad,
+ * -plugins-ugly).
+ */
+class GstreamerPublishIT {
+  private static EventLoopGroup boss;
+  private static EventLoopGroup workers;
+
+  @TempDir
+  Path tmp;
+  private RtmpServer server;
+  private LogCapture log;
+  private LogCapture handshakeLog;
+
+  @BeforeAll
+  static void startLoops() {
+    boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  }
+
+  @AfterAll
+  static void stopLoops() {
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @BeforeEach
+  void captureLog() {
+    log = LogCapture.of("dev.kiln.ingest.rtmp");
+    handshakeLog = LogCapture.of(
+        dev.kiln.ingest.rtmp.internal.handshake.HandshakeHandler.class.getName(), Level.DEBUG);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    log.close();
+    handshakeLog.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rtmp2sink", "rtmpsink"})
+  void h264AndAacFromGstreamer(String sink) throws Exception {
+    for (String element : List.of(sink, "x264enc", "voaacenc", "flvmux", "h264parse")) {
+      assumeTrue(hasElement(element), "GStreamer element " + element + " not installed");
+    }
+    RecordingListener listener = new RecordingListener();
+    server = new RtmpServer(boss, workers, "127.0.0.1", 0, listener.factory());
+    server.start();
+    int port = server.localAddress().getPort();
+    String url = "rtmp://127.0.0.1:" + port + "/app/" + sink + "?key=k";
+    String location = sink.equals("rtmpsink") ? url + " live=1" : url;
+
+    List<String> command = new ArrayList<>(List.of("gst-launch-1.0", "-e",
+        "videotestsrc", "num-buffers=90", "!", "video/x-raw,width=640,height=360,framerate=30/1",
+        "!", "x264enc", "key-int-max=30", "speed-preset=ultrafast", "!", "h264parse", "!",
+        "flvmux", "name=mux", "streamable=true", "!", sink, "location=" + location,
+        "audiotestsrc", "num-buffers=141", "samplesperbuffer=1024", "!",
+        "audio/x-raw,rate=48000,channels=2", "!", "voaacenc", "!", "mux."));
+    Path output = tmp.resolve("gst.log");
+    Process gst = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(output.toFile()).start();
+    try {
+      boolean exited = gst.waitFor(60, TimeUnit.SECONDS);
+      String text = Files.readString(output);
+      assertThat(exited).as("gst-launch finished:\n%s", text).isTrue();
+      assertThat(gst.exitValue()).as(text).isZero();
+    } finally {
+      gst.destroyForcibly();
+    }
+
+    RecordingListener.Publish publish = listener.published.get(5, TimeUnit.SECONDS);
+    assertThat(publish.app()).isEqualTo("app");
+    assertThat(publish.streamName()).isEqualTo(sink);
+    assertThat(publish.query()).isEqualTo("key=k");
+    listener.unpublished.get(10, TimeUnit.SECONDS);
+    listener.session.closeFuture().await(10, TimeUnit.SECONDS);
+    assertThat(listener.unpublishReasons).hasSize(1);
+    assertThat(listener.parseErrors).isEmpty();
+
+    assertThat(listener.configs()).hasSize(1);
+    assertThat(listener.configs().get(0).codec()).isEqualTo(VideoCodec.AVC);
+    AvcSps sps = AvcDecoderConfig.parse(listener.configs().get(0).config()).firstSps();
+    assertThat(sps.width()).isEqualTo(640);
+    assertThat(sps.height()).isEqualTo(360);
+    List<RecordingListener.Video> frames = listener.frames();
+    assertThat(frames).hasSize(90);
+    assertThat(frames.get(0).keyframe()).isTrue();
+    assertThat(frames.get(30).keyframe()).isTrue();
+    for (int i = 1; i < frames.size(); i++) {
+      assertThat(frames.get(i).dts()).isGreaterThanOrEqualTo(frames.get(i - 1).dts());
+    }
+    assertThat(frames.get(89).dts() - frames.get(0).dts()).isBetween(2900L, 3000L);
+    assertThat(listener.audioConfigs()).hasSize(1);
+    assertThat(AudioSpecificConfig.parse(listener.audioConfigs().get(0).config()))
+        .extracting(AudioSpecificConfig::sampleRate, AudioSpecificConfig::channels)
+        .containsExactly(48000, 2);
+    assertThat(log.messages(Level.WARN)).isEmpty();
+    assertThat(handshakeLog.messages(Level.DEBUG)).singleElement().asString().contains("C1");
+  }
+
+  private static boolean hasElement(String element) {
+    try {
+      Process p = new ProcessBuilder("gst-inspect-1.0", "--exists", element)
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
