@@ -33,6 +33,7 @@ public final class ApiGateway implements AutoCloseable {
 
     static final String HEALTH_PATH_PREFIX = "/grpc.health.v1.Health/";
     static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+    /** On close(), how long no request must arrive before the server stops. */
     private static final Duration QUIET_PERIOD = Duration.ofMillis(100);
     /** How long requests in flight may take to finish once close() is called. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
@@ -163,9 +164,10 @@ public final class ApiGateway implements AutoCloseable {
             try {
                 server.start().join();
             } catch (CompletionException e) {
-                throw new IllegalStateException(
-                        "Could not bind the API to " + bindAddress + ':' + port + ": " + Exceptions.peel(e),
-                        Exceptions.peel(e));
+                final Throwable cause = Exceptions.peel(e);
+                throw new IllegalStateException("Could not bind the API to " + bindAddress + ':' + port + ": " +
+                                                (cause.getMessage() != null ? cause.getMessage() : cause),
+                                                cause);
             }
             final ApiGateway gateway = new ApiGateway(server, bindAddress);
             logger.info("API listening on {}:{} (gRPC + REST)", bindAddress, gateway.port());

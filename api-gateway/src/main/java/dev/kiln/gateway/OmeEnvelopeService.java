@@ -38,8 +38,9 @@ final class OmeEnvelopeService extends SimpleDecoratingHttpService {
     /** Full gRPC method names whose successful REST answer is 201 Created (OME's pull stream create). */
     static final Set<String> CREATED_METHODS = Set.of("kiln.v1.StreamService/CreatePullStream");
 
-    private static final byte[] OK_PREFIX =
-            "{\"statusCode\":200,\"message\":\"OK\",\"response\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] OK_PREFIX = utf8("{\"statusCode\":200,\"message\":\"OK\",\"response\":");
+    private static final byte[] OK = utf8("{\"statusCode\":200,\"message\":\"OK\"}");
+    private static final byte[] CREATED = utf8("{\"statusCode\":201,\"message\":\"Created\"}");
 
     /** Transcoding copies gRPC headers (status, encodings) into the REST answer; they mean nothing there. */
     private static final AsciiString GRPC_HEADER_PREFIX = AsciiString.of("grpc-");
@@ -68,8 +69,7 @@ final class OmeEnvelopeService extends SimpleDecoratingHttpService {
         }
         final RpcRequest rpc = ctx.rpcRequest();
         if (rpc != null && CREATED_METHODS.contains(rpc.serviceName() + '/' + rpc.method())) {
-            return json(res, HttpStatus.CREATED, "{\"statusCode\":201,\"message\":\"Created\"}"
-                    .getBytes(StandardCharsets.UTF_8));
+            return json(res, HttpStatus.CREATED, CREATED);
         }
         final byte[] body = res.content().array();
         final int first = nextNonWhitespace(body, 0);
@@ -77,8 +77,7 @@ final class OmeEnvelopeService extends SimpleDecoratingHttpService {
             return res;
         }
         if (isEmptyObject(body, first)) {
-            return json(res, HttpStatus.OK, "{\"statusCode\":200,\"message\":\"OK\"}"
-                    .getBytes(StandardCharsets.UTF_8));
+            return json(res, HttpStatus.OK, OK);
         }
         if (body[first] == '[') {
             final JsonNode tree = parse(body);
@@ -144,6 +143,10 @@ final class OmeEnvelopeService extends SimpleDecoratingHttpService {
         }
         final int close = nextNonWhitespace(body, first + 1);
         return close > 0 && body[close] == '}' && nextNonWhitespace(body, close + 1) < 0;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static JsonNode parse(byte[] body) {
