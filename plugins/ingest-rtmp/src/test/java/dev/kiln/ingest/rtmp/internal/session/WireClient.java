@@ -46,11 +46,19 @@ final class WireClient implements AutoCloseable {
   }
 
   void send(RtmpMessage message) {
+    server.writeInbound(encode(message));
+  }
+
+  /** The chunks a client would send for {@code message} (not sent). */
+  ByteBuf encode(RtmpMessage message) {
     encoder.writeOutbound(message);
+    ByteBuf all = Unpooled.buffer();
     ByteBuf wire;
     while ((wire = encoder.readOutbound()) != null) {
-      server.writeInbound(wire);
+      all.writeBytes(wire);
+      wire.release();
     }
+    return all;
   }
 
   void command(long streamId, String name, double transactionId, Object... values) {
