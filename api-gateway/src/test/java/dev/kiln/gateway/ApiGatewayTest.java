@@ -11,8 +11,24 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.kiln.proto.v1.ApplicationServiceGrpc.ApplicationServiceImplBase;
+import dev.kiln.proto.v1.OutputProfileServiceGrpc.OutputProfileServiceImplBase;
+import dev.kiln.proto.v1.PluginServiceGrpc.PluginServiceImplBase;
+import dev.kiln.proto.v1.PushServiceGrpc.PushServiceImplBase;
+import dev.kiln.proto.v1.RecordServiceGrpc.RecordServiceImplBase;
+import dev.kiln.proto.v1.StatsServiceGrpc.StatsServiceImplBase;
+import dev.kiln.proto.v1.StreamServiceGrpc.StreamServiceImplBase;
+import dev.kiln.proto.v1.VirtualHostServiceGrpc.VirtualHostServiceImplBase;
 
 /** Start, bind failure and stop of the gateway itself. */
 class ApiGatewayTest {
@@ -31,6 +47,46 @@ class ApiGatewayTest {
         // Idle stop costs Armeria's ~2 s acceptor shutdown; allow slack for a loaded machine.
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         assertThatThrownBy(() -> connect(gateway.port())).isInstanceOf(ConnectException.class);
+    }
+
+    /** The generated defaults answer UNIMPLEMENTED, so a 501 naming the method proves the route exists. */
+    @Test
+    void everyKilnServiceMountsItsRestRoutes() {
+        try (ApiGateway gateway = ApiGateway.builder()
+                                            .accessToken(GatewayExtension.TOKEN)
+                                            .addService(new VirtualHostServiceImplBase() {})
+                                            .addService(new ApplicationServiceImplBase() {})
+                                            .addService(new OutputProfileServiceImplBase() {})
+                                            .addService(new StreamServiceImplBase() {})
+                                            .addService(new RecordServiceImplBase() {})
+                                            .addService(new PushServiceImplBase() {})
+                                            .addService(new StatsServiceImplBase() {})
+                                            .addService(new PluginServiceImplBase() {})
+                                            .start()) {
+            final BlockingWebClient client =
+                    WebClient.builder("http://127.0.0.1:" + gateway.port())
+                             .addHeader(HttpHeaderNames.AUTHORIZATION,
+                                        GatewayExtension.basic(GatewayExtension.TOKEN))
+                             .build().blocking();
+            final String[][] routes = {
+                    {"GET", "/v1/vhosts", "VirtualHostService/ListVirtualHosts"},
+                    {"POST", "/v1/vhosts/default:reloadCertificate", "VirtualHostService/ReloadCertificate"},
+                    {"PATCH", "/v1/vhosts/default/apps/app", "ApplicationService/PatchApplication"},
+                    {"DELETE", "/v1/vhosts/default/apps/app/outputProfiles/p",
+                     "OutputProfileService/DeleteOutputProfile"},
+                    {"POST", "/v1/vhosts/default/apps/app/streams/s:sendEvent", "StreamService/SendEvent"},
+                    {"POST", "/v1/vhosts/default/apps/app:startRecord", "RecordService/StartRecord"},
+                    {"POST", "/v1/vhosts/default/apps/app:records", "RecordService/ListRecords"},
+                    {"POST", "/v1/vhosts/default/apps/app:stopPush", "PushService/StopPush"},
+                    {"GET", "/v1/stats/current/vhosts/default/apps/app/streams/s", "StatsService/GetStreamStats"},
+                    {"GET", "/v1/plugins", "PluginService/ListPlugins"}};
+            for (String[] route : routes) {
+                final AggregatedHttpResponse res = client.execute(
+                        RequestHeaders.builder(HttpMethod.valueOf(route[0]), route[1])
+                                      .contentType(MediaType.JSON_UTF_8).build(), "{}");
+                Json.assertError(res, 501, "[HTTP] Method kiln.v1." + route[2] + " is unimplemented (501)");
+            }
+        }
     }
 
     @Test

@@ -57,7 +57,8 @@ class OmeEnvelopeTest {
         assertAnswer(gateway.send(HttpMethod.POST, "/v1/vhosts/default/apps/app/outputProfiles",
                                   "[{\"name\":\"taken\"},{\"name\":\"hd\"}]"), 207,
                      "[{\"statusCode\":409,\"message\":\"Conflict\"}," +
-                     "{\"statusCode\":200,\"message\":\"OK\",\"response\":{\"name\":\"hd\",\"outputStreamName\":\"\"}}]");
+                     "{\"statusCode\":200,\"message\":\"OK\"," +
+                     "\"response\":{\"name\":\"hd\",\"outputStreamName\":\"\"}}]");
     }
 
     @Test
