@@ -1,0 +1,2 @@
+/** Server-wide settings exposed to plugins. */
+package dev.kiln.api.server;

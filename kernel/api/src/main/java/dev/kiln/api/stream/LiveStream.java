@@ -1,0 +1,52 @@
+package dev.kiln.api.stream;
+
+import dev.kiln.api.media.StreamKey;
+import dev.kiln.api.media.Track;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** A live input stream, or an output stream an output profile makes of one. */
+public interface LiveStream {
+
+    StreamKey key();
+
+    /** True for a published/pulled stream; false for an output-profile stream. */
+    boolean isInput();
+
+    /** For an output stream, its input; for an input stream, itself. */
+    StreamKey inputKey();
+
+    /** "Rtmp", "Srt", … (for output streams: the input's). */
+    String sourceType();
+
+    OffsetDateTime createdTime();
+
+    /** Tracks declared so far; empty until the source knows them. */
+    List<Track> tracks();
+
+    /**
+     * Tracks an output profile asks for that cannot be produced now, with the reason, e.g.
+     * an Opus encode while no codec plugin is installed. Empty for input streams.
+     */
+    List<UnavailableTrack> unavailableTracks();
+
+    /** Measured parameters of a track (bitrate, frame rate, key frame interval, …). */
+    TrackStats trackStats(int trackId);
+
+    /** Traffic counters of this stream. */
+    TrafficStats traffic();
+
+    /**
+     * Subscribes a sink. It first gets the tracks, then the packets since the last key frame
+     * (the GOP cache), then live packets, on its own thread, through a bounded queue: when the
+     * sink falls behind, packets are dropped up to the next key frame and counted.
+     *
+     * @param sink      receives tracks, packets and the end
+     * @param kind      connection kind for statistics ("file", "rtmppush", "srtpush", …)
+     * @param queueSize packets the queue holds before dropping
+     */
+    Subscription subscribe(StreamSink sink, String kind, int queueSize);
+
+    /** Asks the source to disconnect (the REST API's DELETE). */
+    void disconnect();
+}

@@ -1,0 +1,36 @@
+package dev.kiln.api.stream;
+
+import dev.kiln.api.media.StreamKey;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The kernel's registry of live streams, registered as an OSGi service. Sources (ingest
+ * plugins, pulls) open input streams here; sinks (recorder, push, codec, publishers) find
+ * streams and subscribe to them.
+ */
+public interface StreamRegistry {
+
+    /**
+     * Opens a new input stream.
+     *
+     * @throws dev.kiln.api.error.NotFoundException when the application does not exist
+     * @throws dev.kiln.api.error.ConflictException when a stream of that name is live
+     */
+    StreamWriter publish(PublishRequest request);
+
+    /** An input or output stream by key, if live. */
+    Optional<LiveStream> find(StreamKey key);
+
+    /** Input streams of an application, in creation order. */
+    List<LiveStream> inputs(String vhost, String app);
+
+    /** Output streams of an application (one per output profile and input). */
+    List<LiveStream> outputs(String vhost, String app);
+
+    /**
+     * The virtual host whose {@code host.names} match the host a client connected to, or
+     * {@code default} when none does.
+     */
+    String resolveVhost(String host);
+}
