@@ -12,12 +12,12 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,9 +102,11 @@ public final class RtmpServer implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
-  /** The open connections, a live read-only view. */
+  /** The connections open now (a snapshot). */
   public Set<RtmpSession> sessions() {
-    return Collections.unmodifiableSet(sessions);
+    return sessions.stream()
+        .filter(session -> !session.closeFuture().isDone())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** Stops listening and closes every connection; waits (a few seconds at most) for both. */
