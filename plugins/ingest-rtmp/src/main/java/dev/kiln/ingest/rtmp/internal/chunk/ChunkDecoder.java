@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * how the following bytes are read: Set Chunk Size, Abort Message, Acknowledgement and Window
  * Acknowledgement Size. Acknowledgements are sent whenever the peer's window has been received.
  *
+ * <p>Each message gets a buffer of its own, sized to the message, so a payload kept
+ * downstream holds on to nothing else.
+ *
  * <p>Hostile input ends in an {@link RtmpProtocolException} (the connection is then closed):
  * a chunk size outside 1..65536, a message above the size cap, too many chunk streams, too
  * many buffered bytes, or a chunk stream that starts without a full header.
@@ -211,8 +214,10 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
       state.typeId = typeId;
       state.streamId = streamId;
       if (payloadLength == length) {
-        // The message fits in one chunk: hand out a slice of the input, no copy.
-        ByteBuf payload = length == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(length);
+        // One chunk. Copied rather than sliced from the input: a consumer that keeps the
+        // payload (a GOP cache) must not pin the whole socket read buffer with it.
+        ByteBuf payload = length == 0
+            ? Unpooled.EMPTY_BUFFER : ctx.alloc().buffer(length, length).writeBytes(in, length);
         complete(csid, state, payload, out);
         return;
       }
