@@ -5,15 +5,19 @@ import dev.kiln.osgi.FelixHost;
 import dev.kiln.osgi.PluginControlService;
 import dev.kiln.proto.v1.PushServiceGrpc;
 import dev.kiln.proto.v1.RecordServiceGrpc;
-import dev.kiln.proto.v1.StatsServiceGrpc;
-import dev.kiln.proto.v1.StreamServiceGrpc;
 import dev.kiln.runtime.config.ServerConfig;
 import dev.kiln.runtime.control.ApplicationControlService;
 import dev.kiln.runtime.control.OutputProfileControlService;
+import dev.kiln.runtime.control.StatsControlService;
+import dev.kiln.runtime.control.StreamControlService;
 import dev.kiln.runtime.control.VirtualHostControlService;
+import dev.kiln.runtime.media.DefaultStreamRegistry;
+import dev.kiln.runtime.media.StreamEvents;
 import dev.kiln.runtime.model.VirtualHostRegistry;
 import dev.kiln.runtime.state.SqliteStateStore;
 import dev.kiln.runtime.tls.CertificateReloader;
+import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,9 @@ public final class KilnServer implements AutoCloseable {
     private final ServerConfig config;
     private SqliteStateStore store;
     private FelixHost felix;
+    private KernelServices services;
+    private StreamEvents events;
+    private DefaultStreamRegistry streams;
     private ApiGateway gateway;
 
     private KilnServer(ServerConfig config) {
@@ -48,6 +55,11 @@ public final class KilnServer implements AutoCloseable {
         store = SqliteStateStore.open(config.stateFile());
         VirtualHostRegistry registry = VirtualHostRegistry.load(config.vhosts(), store);
         felix = FelixHost.start(config.pluginsDir(), config.frameworkStorage());
+        services = new KernelServices(felix.context());
+        events = new StreamEvents(services::streamListeners);
+        streams = new DefaultStreamRegistry(registry, events, Clock.systemDefaultZone(),
+                Duration.ofSeconds(config.inputTimeoutSeconds()));
+        services.register(felix.context(), streams, new KilnServerSettings(config));
         gateway = ApiGateway.builder()
                 .bindAddress(config.apiBind())
                 .port(config.apiPort())
@@ -56,12 +68,12 @@ public final class KilnServer implements AutoCloseable {
                 .addService(new ApplicationControlService(registry))
                 .addService(new OutputProfileControlService(registry))
                 .addService(new PluginControlService(felix))
-                // Backends of these come with the ingest, recorder and push plugins; until
-                // then every method answers UNIMPLEMENTED (REST: 501).
-                .addService(new StreamServiceGrpc.StreamServiceImplBase() {})
+                .addService(new StreamControlService(registry, streams))
+                .addService(new StatsControlService(registry, streams))
+                // Backends of these come with the recorder and push plugins; until then
+                // every method answers UNIMPLEMENTED (REST: 501).
                 .addService(new RecordServiceGrpc.RecordServiceImplBase() {})
                 .addService(new PushServiceGrpc.PushServiceImplBase() {})
-                .addService(new StatsServiceGrpc.StatsServiceImplBase() {})
                 .start();
     }
 
@@ -76,9 +88,23 @@ public final class KilnServer implements AutoCloseable {
             closeQuietly("API gateway", gateway);
             gateway = null;
         }
+        // Plugins first (ingest closes its connections, sinks finish their files), then
+        // the bus, which ends whatever is still open.
+        if (services != null) {
+            closeQuietly("kernel services", services);
+            services = null;
+        }
         if (felix != null) {
             closeQuietly("OSGi host", felix);
             felix = null;
+        }
+        if (streams != null) {
+            closeQuietly("media bus", streams);
+            streams = null;
+        }
+        if (events != null) {
+            closeQuietly("stream events", events);
+            events = null;
         }
         if (store != null) {
             closeQuietly("state store", store);

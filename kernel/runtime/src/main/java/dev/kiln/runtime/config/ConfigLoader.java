@@ -26,7 +26,7 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> SERVER_KEYS =
-            Set.of("bind", "apiBind", "ports", "accessToken", "dataDir", "pluginsDir");
+            Set.of("bind", "apiBind", "ports", "accessToken", "dataDir", "pluginsDir", "inputTimeoutSeconds");
     private static final Set<String> PORT_KEYS = Set.of("api", "rtmp", "srt", "http");
 
     private final Map<String, String> env;
@@ -77,10 +77,12 @@ public final class ConfigLoader {
         Path data = workDir.resolve(pick("KILN_DATA_DIR", text(server, "dataDir"), "data")).normalize();
         Path plugins = home.resolve(pick("KILN_PLUGINS_DIR", text(server, "pluginsDir"), "plugins")).normalize();
 
+        int inputTimeout = number("KILN_INPUT_TIMEOUT", server, "inputTimeoutSeconds", 10);
+
         List<DeclaredVirtualHost> vhosts = root.has("vhosts")
                 ? parseVhosts(where, root.get("vhosts"))
                 : List.of(defaultVhost());
-        return new ServerConfig(bind, apiBind, api, rtmp, srt, http, token, data, plugins, vhosts);
+        return new ServerConfig(bind, apiBind, api, rtmp, srt, http, token, data, plugins, inputTimeout, vhosts);
     }
 
     /** The virtual host {@code default} with the application {@code app}, both read-only. */
@@ -161,20 +163,28 @@ public final class ConfigLoader {
     }
 
     private int port(String envKey, JsonNode ports, String key, int fallback) {
+        return integer(envKey, ports, key, "server.ports." + key, "a port number", fallback);
+    }
+
+    private int number(String envKey, JsonNode node, String key, int fallback) {
+        return integer(envKey, node, key, "server." + key, "a whole number", fallback);
+    }
+
+    private int integer(String envKey, JsonNode node, String key, String path, String what, int fallback) {
         String fromEnv = env.get(envKey);
         if (fromEnv != null && !fromEnv.isBlank()) {
             try {
                 return Integer.parseInt(fromEnv.trim());
             } catch (NumberFormatException e) {
-                throw new ConfigException(envKey + " must be a port number, got '" + fromEnv + "'");
+                throw new ConfigException(envKey + " must be " + what + ", got '" + fromEnv + "'");
             }
         }
-        JsonNode v = ports.get(key);
+        JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             return fallback;
         }
         if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new ConfigException("server.ports." + key + " must be a port number, got '" + v.asText() + "'");
+            throw new ConfigException(path + " must be " + what + ", got '" + v.asText() + "'");
         }
         return v.intValue();
     }

@@ -18,6 +18,7 @@ import java.util.List;
  * @param accessToken   token of the API's Basic authentication
  * @param dataDir       recordings, dumps and state
  * @param pluginsDir    folder watched for hot-deployed bundles
+ * @param inputTimeoutSeconds an input stream that receives nothing this long is disconnected
  * @param vhosts        virtual hosts declared in the configuration file (read-only via API)
  */
 public record ServerConfig(
@@ -30,6 +31,7 @@ public record ServerConfig(
         String accessToken,
         Path dataDir,
         Path pluginsDir,
+        int inputTimeoutSeconds,
         List<DeclaredVirtualHost> vhosts) {
 
     /** The token shipped in the defaults; refused when the API is exposed beyond loopback. */
@@ -48,6 +50,10 @@ public record ServerConfig(
         }
         if (pluginsDir == null) {
             throw new ConfigException("server.pluginsDir (KILN_PLUGINS_DIR) is required");
+        }
+        if (inputTimeoutSeconds < 1 || inputTimeoutSeconds > 3600) {
+            throw new ConfigException("server.inputTimeoutSeconds (KILN_INPUT_TIMEOUT) must be between 1 and 3600, got "
+                    + inputTimeoutSeconds);
         }
         vhosts = List.copyOf(vhosts);
         if (DEFAULT_ACCESS_TOKEN.equals(accessToken) && !isLoopback(apiBind)) {

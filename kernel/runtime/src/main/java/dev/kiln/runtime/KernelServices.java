@@ -1,0 +1,61 @@
+package dev.kiln.runtime;
+
+import com.linecorp.armeria.common.CommonPools;
+import com.linecorp.armeria.common.util.TransportType;
+import dev.kiln.api.server.ServerSettings;
+import dev.kiln.api.stream.StreamListener;
+import dev.kiln.api.stream.StreamRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * What the kernel offers plugins in the OSGi service registry: the stream registry, the
+ * server settings and the shared Netty event loops (the API server's worker group, with the
+ * channel classes that fit it, so no bundle starts event loops of its own). Also tracks the
+ * plugins' {@link StreamListener}s.
+ */
+final class KernelServices implements AutoCloseable {
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private final ServiceTracker<StreamListener, StreamListener> listeners;
+
+    KernelServices(BundleContext context) {
+        listeners = new ServiceTracker<>(context, StreamListener.class, null);
+        listeners.open();
+    }
+
+    /** The currently registered stream listeners. */
+    List<StreamListener> streamListeners() {
+        StreamListener[] tracked = listeners.getServices(new StreamListener[0]);
+        return tracked == null ? List.of() : Arrays.asList(tracked);
+    }
+
+    void register(BundleContext context, StreamRegistry streams, ServerSettings settings) {
+        registrations.add(context.registerService(StreamRegistry.class, streams, null));
+        registrations.add(context.registerService(ServerSettings.class, settings, null));
+        EventLoopGroup workers = CommonPools.workerGroup();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("kiln.eventloop", "worker");
+        props.put("kiln.serverChannel", TransportType.serverChannelType(workers));
+        props.put("kiln.datagramChannel", TransportType.datagramChannelType(workers));
+        registrations.add(context.registerService(EventLoopGroup.class, workers, props));
+    }
+
+    @Override
+    public void close() {
+        for (ServiceRegistration<?> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework stopped first
+            }
+        }
+        registrations.clear();
+        listeners.close();
+    }
+}

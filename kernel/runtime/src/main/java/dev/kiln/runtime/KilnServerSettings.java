@@ -1,0 +1,38 @@
+package dev.kiln.runtime;
+
+import dev.kiln.api.server.ServerSettings;
+import dev.kiln.runtime.config.ServerConfig;
+import java.nio.file.Path;
+
+/** The {@link ServerSettings} service plugins see, read from the server configuration. */
+record KilnServerSettings(ServerConfig config) implements ServerSettings {
+    @Override
+    public String mediaBindAddress() {
+        return config.bind();
+    }
+
+    @Override
+    public int rtmpPort() {
+        return config.rtmpPort();
+    }
+
+    @Override
+    public int srtPort() {
+        return config.srtPort();
+    }
+
+    @Override
+    public int httpPort() {
+        return config.httpPort();
+    }
+
+    @Override
+    public int inputTimeoutSeconds() {
+        return config.inputTimeoutSeconds();
+    }
+
+    @Override
+    public Path dataDir() {
+        return config.dataDir();
+    }
+}
