@@ -5,7 +5,7 @@ import java.time.format.DateTimeFormatter;
 
 /** Times as the REST API shows them: ISO-8601 with milliseconds and offset. */
 final class ApiTime {
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx");
 
     private ApiTime() {}
 
