@@ -13,25 +13,33 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds one connection's pipeline: read timeout, handshake (removes itself when done), chunk
- * encoder and decoder, session.
+ * Builds one connection's pipeline: inbound byte counter, read timeout, handshake (removes
+ * itself when done), chunk encoder and decoder, session.
  */
 public final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
-  /** A connection that sends nothing for this long is closed (handshake included). */
+  /** By default, a connection that sends nothing for this long is closed (handshake included). */
   static final int READ_TIMEOUT_SECONDS = 30;
 
   private final PublishListenerFactory listenerFactory;
   private final Set<RtmpSession> sessions;
+  private final int readTimeoutSeconds;
 
   RtmpChannelInitializer(PublishListenerFactory listenerFactory, Set<RtmpSession> sessions) {
+    this(listenerFactory, sessions, READ_TIMEOUT_SECONDS);
+  }
+
+  RtmpChannelInitializer(PublishListenerFactory listenerFactory, Set<RtmpSession> sessions,
+      int readTimeoutSeconds) {
     this.listenerFactory = listenerFactory;
     this.sessions = sessions;
+    this.readTimeoutSeconds = readTimeoutSeconds;
   }
 
   @Override
   protected void initChannel(Channel ch) {
     RtmpSession session = new RtmpSession(listenerFactory);
-    ch.pipeline().addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    ch.pipeline().addLast("bytes-in", session.byteCounter());
+    ch.pipeline().addLast("read-timeout", new ReadTimeoutHandler(readTimeoutSeconds, TimeUnit.SECONDS));
     configure(ch.pipeline(), session);
     sessions.add(session);
     ch.closeFuture().addListener(f -> sessions.remove(session));

@@ -39,6 +39,7 @@ public final class RtmpServer implements AutoCloseable {
   private final String host;
   private final int port;
   private final PublishListenerFactory listenerFactory;
+  private final int readTimeoutSeconds;
   private final Set<RtmpSession> sessions = ConcurrentHashMap.newKeySet();
   private Channel serverChannel;
 
@@ -57,6 +58,21 @@ public final class RtmpServer implements AutoCloseable {
   public RtmpServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup,
       Class<? extends ServerChannel> channelType, String host, int port,
       PublishListenerFactory listenerFactory) {
+    this(bossGroup, workerGroup, channelType, host, port, listenerFactory,
+        RtmpChannelInitializer.READ_TIMEOUT_SECONDS);
+  }
+
+  /**
+   * @param readTimeoutSeconds a connection that sends nothing for this long is closed (a WARN
+   *     naming the peer; a running publish ends)
+   */
+  public RtmpServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+      Class<? extends ServerChannel> channelType, String host, int port,
+      PublishListenerFactory listenerFactory, int readTimeoutSeconds) {
+    if (readTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("read timeout " + readTimeoutSeconds + " s: must be at least 1 s");
+    }
+    this.readTimeoutSeconds = readTimeoutSeconds;
     this.bossGroup = Objects.requireNonNull(bossGroup, "bossGroup");
     this.workerGroup = Objects.requireNonNull(workerGroup, "workerGroup");
     this.channelType = Objects.requireNonNull(channelType, "channelType");
@@ -83,7 +99,7 @@ public final class RtmpServer implements AutoCloseable {
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 128)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new RtmpChannelInitializer(listenerFactory, sessions));
+        .childHandler(new RtmpChannelInitializer(listenerFactory, sessions, readTimeoutSeconds));
     ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       Throwable cause = bound.cause();

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -40,6 +41,7 @@ public final class RtmpSession extends ChannelInboundHandlerAdapter {
 
   private final PublishListenerFactory listenerFactory;
   private final CommandProcessor commands = new CommandProcessor(this);
+  private final ByteCounter bytesIn = new ByteCounter();
   private volatile Channel channel;
   private ChannelHandlerContext ctx;
 
@@ -72,6 +74,23 @@ public final class RtmpSession extends ChannelInboundHandlerAdapter {
 
   public boolean isPublishing() {
     return publishing;
+  }
+
+  /**
+   * The handler that counts this connection's inbound bytes for {@link #bytesReceived()}: put it
+   * at the head of the pipeline, before the handshake.
+   */
+  public ChannelHandler byteCounter() {
+    return bytesIn;
+  }
+
+  /**
+   * Bytes received on the connection so far, as read from the socket (handshake and chunk
+   * headers included); 0 when {@link #byteCounter()} is not in the pipeline. Call it on the
+   * connection's event loop (listener calls come there).
+   */
+  public long bytesReceived() {
+    return bytesIn.total();
   }
 
   /** Completes when the connection is closed. */
@@ -257,8 +276,19 @@ public final class RtmpSession extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** A hostile or broken peer: WARN, end the publish, close. */
-  void fail(String reason) {
+  /**
+   * A hostile or broken peer: WARN, end the publish, close. From any thread; a listener calls
+   * it for media it cannot accept (a malformed sequence header, say).
+   */
+  public void fail(String reason) {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    if (!ch.eventLoop().inEventLoop()) {
+      ch.eventLoop().execute(() -> fail(reason));
+      return;
+    }
     if (closing) {
       return;
     }

@@ -40,4 +40,26 @@ class RtmpChannelInitializerTest {
       }
     }
   }
+
+  @Test
+  void theConfiguredReadTimeoutAppliesAndInboundBytesAreCounted() {
+    Set<RtmpSession> sessions = ConcurrentHashMap.newKeySet();
+    try (LogCapture log = LogCapture.of("dev.kiln.ingest.rtmp")) {
+      EmbeddedChannel channel = new EmbeddedChannel(
+          new RtmpChannelInitializer(new RecordingListener().factory(), sessions, 3));
+      try {
+        RtmpSession session = sessions.iterator().next();
+        channel.writeInbound(Unpooled.buffer().writeByte(3).writeZero(100));
+        assertThat(session.bytesReceived()).isEqualTo(101);
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+      } finally {
+        channel.finishAndReleaseAll();
+      }
+    }
+  }
 }

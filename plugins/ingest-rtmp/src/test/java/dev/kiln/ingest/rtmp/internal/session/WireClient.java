@@ -20,37 +20,38 @@ import java.util.List;
  * {@link EmbeddedChannel}; this side encodes client messages into chunks and decodes what the
  * server writes back.
  */
-final class WireClient implements AutoCloseable {
-  final EmbeddedChannel server;
-  final RtmpSession session;
+public final class WireClient implements AutoCloseable {
+  public final EmbeddedChannel server;
+  public final RtmpSession session;
   private final EmbeddedChannel encoder = new EmbeddedChannel(new ChunkEncoder());
   private final ChunkDecoder decoder = new ChunkDecoder();
   private final EmbeddedChannel decoderChannel = new EmbeddedChannel(decoder);
   private int handshakeLeft = 1 + 2 * 1536;
 
-  WireClient(PublishListenerFactory factory) {
+  public WireClient(PublishListenerFactory factory) {
     session = new RtmpSession(factory);
     server = new EmbeddedChannel();
+    server.pipeline().addLast("bytes-in", session.byteCounter());
     RtmpChannelInitializer.configure(server.pipeline(), session);
   }
 
   /** Plain C0 C1 C2. */
-  WireClient handshake() {
+  public WireClient handshake() {
     ByteBuf bytes = Unpooled.buffer(3073).writeByte(3).writeZero(1536).writeZero(1536);
     server.writeInbound(bytes);
     return this;
   }
 
-  void sendRaw(ByteBuf bytes) {
+  public void sendRaw(ByteBuf bytes) {
     server.writeInbound(bytes);
   }
 
-  void send(RtmpMessage message) {
+  public void send(RtmpMessage message) {
     server.writeInbound(encode(message));
   }
 
   /** The chunks a client would send for {@code message} (not sent). */
-  ByteBuf encode(RtmpMessage message) {
+  public ByteBuf encode(RtmpMessage message) {
     encoder.writeOutbound(message);
     ByteBuf all = Unpooled.buffer();
     ByteBuf wire;
@@ -61,17 +62,17 @@ final class WireClient implements AutoCloseable {
     return all;
   }
 
-  void command(long streamId, String name, double transactionId, Object... values) {
+  public void command(long streamId, String name, double transactionId, Object... values) {
     send(CommandCodec.command(ByteBufAllocator.DEFAULT, streamId, name, transactionId, values));
   }
 
-  void media(int type, long timestamp, byte... body) {
+  public void media(int type, long timestamp, byte... body) {
     send(new RtmpMessage(type == MessageType.VIDEO ? 6 : 4, type, 1, timestamp,
         Unpooled.wrappedBuffer(body)));
   }
 
   /** Everything the server sent since the last call, as messages (chunk-layer control consumed). */
-  List<RtmpMessage> received() {
+  public List<RtmpMessage> received() {
     ByteBuf out;
     while ((out = server.readOutbound()) != null) {
       int skip = Math.min(handshakeLeft, out.readableBytes());
@@ -92,7 +93,7 @@ final class WireClient implements AutoCloseable {
   }
 
   /** The commands among {@link #received()}; every message is released. */
-  List<Command> receivedCommands() {
+  public List<Command> receivedCommands() {
     List<Command> commands = new ArrayList<>();
     for (RtmpMessage m : received()) {
       try {
@@ -109,7 +110,7 @@ final class WireClient implements AutoCloseable {
   }
 
   /** The chunk size the server announced. */
-  int serverChunkSize() {
+  public int serverChunkSize() {
     return decoder.chunkSize();
   }
 

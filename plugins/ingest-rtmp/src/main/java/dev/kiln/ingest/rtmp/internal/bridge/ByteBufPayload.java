@@ -1,0 +1,49 @@
+package dev.kiln.ingest.rtmp.internal.bridge;
+
+import dev.kiln.api.media.Payload;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+
+/**
+ * A {@link Payload} over a Netty buffer, without copying: reference counts are the buffer's.
+ * The constructor takes over one reference of the buffer.
+ */
+final class ByteBufPayload implements Payload {
+  private final ByteBuf buf;
+
+  /** @param buf a buffer (usually a retained slice of an FLV tag body); this takes its reference */
+  ByteBufPayload(ByteBuf buf) {
+    this.buf = buf;
+  }
+
+  @Override
+  public int length() {
+    return buf.readableBytes();
+  }
+
+  @Override
+  public ByteBuffer view() {
+    return buf.nioBuffer().asReadOnlyBuffer();
+  }
+
+  @Override
+  public Payload retain() {
+    buf.retain();
+    return this;
+  }
+
+  @Override
+  public boolean release() {
+    return buf.release();
+  }
+
+  @Override
+  public int refCount() {
+    return buf.refCnt();
+  }
+
+  @Override
+  public String toString() {
+    return "ByteBufPayload[" + buf.readableBytes() + " bytes, refCnt " + buf.refCnt() + "]";
+  }
+}
