@@ -151,7 +151,8 @@ public final class ApiGateway implements AutoCloseable {
                                            .accessLogWriter(new DebugAccessLog(), true)
                                            .unloggedExceptionsReportInterval(Duration.ZERO)
                                            .gracefulShutdownTimeout(QUIET_PERIOD, STOP_TIMEOUT)
-                                           .service(grpc, OmeEnvelopeService.newDecorator(),
+                                           .service(grpc, LenientContentTypeService.newDecorator(),
+                                                    OmeEnvelopeService.newDecorator(),
                                                     PathVariableGuard.newDecorator())
                                            .serviceUnder("/docs", DocService.builder().build());
             httpServices.forEach((prefix, service) -> {

@@ -1,6 +1,7 @@
 package dev.kiln.gateway;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.google.protobuf.Empty;
@@ -28,6 +29,11 @@ final class MapVirtualHostService extends VirtualHostServiceGrpc.VirtualHostServ
 
     synchronized void clear() {
         vhosts.clear();
+    }
+
+    /** The names held, in creation order. */
+    synchronized List<String> names() {
+        return List.copyOf(vhosts.keySet());
     }
 
     @Override

@@ -66,11 +66,12 @@ class RestErrorsTest {
     }
 
     @Test
-    void bodyWithoutJsonContentTypeIs400() {
+    void bodyOfAnotherExplicitContentTypeIs400NamingIt() {
         final AggregatedHttpResponse res = gateway.rest().execute(
-                RequestHeaders.builder(HttpMethod.POST, "/v1/vhosts").contentType(MediaType.PLAIN_TEXT_UTF_8)
-                              .build(), "[]");
-        assertThat(message(res, 400)).startsWith("[HTTP] Invalid request body: ");
+                RequestHeaders.builder(HttpMethod.POST, "/v1/vhosts")
+                              .contentType(MediaType.parse("application/xml; charset=utf-8")).build(), "[]");
+        assertError(res, 400, "[HTTP] Invalid request body: Content-Type application/xml is not supported; " +
+                              "send application/json (400)");
     }
 
     @Test
