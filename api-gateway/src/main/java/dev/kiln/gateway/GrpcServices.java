@@ -12,7 +12,8 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 /**
  * Builds the one Armeria {@link GrpcService} that serves the given services over gRPC and, through
- * their {@code google.api.http} rules, over REST; with reflection (v1 and v1alpha) and health.
+ * their {@code google.api.http} rules, over REST; with reflection (v1 and v1alpha) and health. REST
+ * answers print their numbers as OME does ({@link OmeJsonMarshaller}).
  */
 final class GrpcServices {
 
@@ -34,11 +35,12 @@ final class GrpcServices {
                            .addService(legacyReflection.definition())
                            .enableHealthCheckService(true)
                            .enableHttpJsonTranscoding(transcoding)
-                           .jsonMarshallerFactory(descriptor -> GrpcJsonMarshaller
-                                   .builder()
-                                   .jsonMarshallerCustomizer(m -> m.includingDefaultValueFields(true)
-                                                                    .ignoringUnknownFields(false))
-                                   .build(descriptor))
+                           .jsonMarshallerFactory(descriptor -> new OmeJsonMarshaller(
+                                   GrpcJsonMarshaller.builder()
+                                                     .jsonMarshallerCustomizer(
+                                                             m -> m.includingDefaultValueFields(true)
+                                                                   .ignoringUnknownFields(false))
+                                                     .build(descriptor)))
                            .exceptionHandler(new DomainExceptionHandler())
                            .useBlockingTaskExecutor(true)
                            .build();

@@ -32,6 +32,7 @@ final class GatewayExtension implements BeforeAllCallback, AfterAllCallback {
     final FixedApplicationService apps = new FixedApplicationService();
     final FixedOutputProfileService profiles = new FixedOutputProfileService();
     final RecordingStreamService streams = new RecordingStreamService();
+    final FixedTaskServices.Record records = new FixedTaskServices.Record();
 
     private ApiGateway gateway;
 
@@ -45,6 +46,10 @@ final class GatewayExtension implements BeforeAllCallback, AfterAllCallback {
                             .addService(apps)
                             .addService(profiles)
                             .addService(streams)
+                            .addService(records)
+                            .addService(new FixedTaskServices.Push())
+                            .addService(new FixedStatsService())
+                            .addService(new FixedPluginService())
                             .addHttpService(TestRecordingApi.PREFIX, new TestRecordingApi())
                             .start();
     }
