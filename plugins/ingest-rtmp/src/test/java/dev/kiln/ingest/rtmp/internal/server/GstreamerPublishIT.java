@@ -1,7 +1,7 @@
 package dev.kiln.ingest.rtmp.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
 import dev.kiln.ingest.rtmp.LogCapture;
@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Publishes with GStreamer: {@code rtmp2sink} (GStreamer's own RTMP client) and {@code rtmpsink}
- * (librtmp, the library OBS's RTMP output derives from). Skipped where {@code gst-launch-1.0} or
- * the elements are missing (Debian: gstreamer1.0-tools, -plugins-good, -plugins-bad,
- * -plugins-ugly).
+ * (librtmp, the library OBS's RTMP output derives from). Fails, naming the Debian package, where
+ * {@code gst-launch-1.0} or an element is missing: {@code ./kiln test} installs them
+ * (gstreamer1.0-tools, -plugins-base, -plugins-good, -plugins-bad, -plugins-ugly).
  */
 class GstreamerPublishIT {
   private static EventLoopGroup boss;
@@ -74,9 +75,8 @@ class GstreamerPublishIT {
   @ParameterizedTest
   @ValueSource(strings = {"rtmp2sink", "rtmpsink"})
   void h264AndAacFromGstreamer(String sink) throws Exception {
-    for (String element : List.of(sink, "x264enc", "voaacenc", "flvmux", "h264parse")) {
-      assumeTrue(hasElement(element), "GStreamer element " + element + " not installed");
-    }
+    requireElements(sink, "videotestsrc", "audiotestsrc", "x264enc", "voaacenc", "flvmux",
+        "h264parse");
     RecordingListener listener = new RecordingListener();
     server = new RtmpServer(boss, workers, "127.0.0.1", 0, listener.factory());
     server.start();
@@ -132,9 +132,34 @@ class GstreamerPublishIT {
     assertThat(handshakeLog.messages(Level.DEBUG)).singleElement().asString().contains("C1");
   }
 
-  private static boolean hasElement(String element) {
+  /** Debian package of each GStreamer element these tests use. */
+  private static final Map<String, String> PACKAGES = Map.of(
+      "rtmp2sink", "gstreamer1.0-plugins-bad",
+      "rtmpsink", "gstreamer1.0-plugins-bad",
+      "videotestsrc", "gstreamer1.0-plugins-base",
+      "audiotestsrc", "gstreamer1.0-plugins-base",
+      "x264enc", "gstreamer1.0-plugins-ugly",
+      "voaacenc", "gstreamer1.0-plugins-bad",
+      "flvmux", "gstreamer1.0-plugins-good",
+      "h264parse", "gstreamer1.0-plugins-bad");
+
+  private static void requireElements(String... elements) {
+    if (!runs("gst-inspect-1.0", "--version")) {
+      fail("gst-inspect-1.0 / gst-launch-1.0 not found: install gstreamer1.0-tools"
+          + " (./kiln test installs it with apt-get when run as root)");
+    }
+    for (String element : elements) {
+      if (!runs("gst-inspect-1.0", "--exists", element)) {
+        fail("GStreamer element " + element + " not installed: install "
+            + PACKAGES.getOrDefault(element, "the GStreamer plugin package that has it")
+            + " (./kiln test installs it with apt-get when run as root)");
+      }
+    }
+  }
+
+  private static boolean runs(String... command) {
     try {
-      Process p = new ProcessBuilder("gst-inspect-1.0", "--exists", element)
+      Process p = new ProcessBuilder(command)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {

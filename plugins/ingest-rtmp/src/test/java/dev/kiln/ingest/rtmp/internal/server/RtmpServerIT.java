@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import dev.kiln.ingest.rtmp.FfmpegTool;
+import dev.kiln.testkit.FfmpegTool;
 import dev.kiln.ingest.rtmp.LogCapture;
 import dev.kiln.ingest.rtmp.internal.flv.AudioSpecificConfig;
 import dev.kiln.ingest.rtmp.internal.flv.AvcDecoderConfig;

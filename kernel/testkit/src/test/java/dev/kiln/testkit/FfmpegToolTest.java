@@ -1,4 +1,4 @@
-package dev.kiln.ingest.rtmp;
+package dev.kiln.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.kiln.ingest.rtmp;
+package dev.kiln.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
