@@ -42,10 +42,17 @@ public final class ApiBench {
         }
         Path workDir = Files.createTempDirectory("kiln-bench-");
         progress("work folder (logs, fixtures): " + workDir);
-        List<Measurement> results = run(options, workDir);
-        System.out.println(header(options));
-        System.out.println(ResultTable.format(results));
-        System.exit(0); // Armeria's shared executors are not daemon threads
+        int status = 0;
+        try {
+            List<Measurement> results = run(options, workDir);
+            System.out.println(header(options));
+            System.out.println(ResultTable.format(results));
+        } catch (Exception e) {
+            progress("failed: " + e + " (server logs in " + workDir + ")");
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // Armeria's shared executors are not daemon threads
     }
 
     private static List<Measurement> run(BenchOptions options, Path workDir) throws Exception {
@@ -112,12 +119,15 @@ public final class ApiBench {
     private static Measurement measure(String name, String protocol, ClosedLoop.Call call,
                                        Optional<ProcessHandle> server, BenchOptions options, ExecutorService retries)
             throws InterruptedException {
-        progress(String.format(Locale.ROOT, "%s: %d clients, warm-up %d ms, measuring %d ms ...", name, options.concurrency(),
-                options.warmup().toMillis(), options.duration().toMillis()));
+        progress(String.format(Locale.ROOT, "%s: %d clients, warm-up %d-%d s until steady, then %d ms measured ...",
+                name, options.concurrency(), options.warmup().toSeconds(), options.maxWarmup().toSeconds(),
+                options.duration().toMillis()));
         Measurement m = new ClosedLoop(call, options.concurrency(), retries)
-                .run(name, protocol, options.warmup(), options.duration(), server);
-        progress(String.format(Locale.ROOT, "%s: %.0f rps, p50 %.2f ms, p99 %.2f ms, %d errors, server CPU %.0f us/req",
-                name, m.rps(), m.p50Ms(), m.p99Ms(), m.errors(), m.serverCpuMicrosPerRequest()));
+                .run(name, protocol, options.warmup(), options.maxWarmup(), options.duration(), server);
+        progress(String.format(Locale.ROOT, "%s: %.0f rps, p50 %.2f ms, p99 %.2f ms, %d errors,"
+                + " CPU per request: server %.0f us, client %.0f us (after %.1f s of warm-up)", name, m.rps(), m.p50Ms(),
+                m.p99Ms(), m.errors(), m.serverCpuMicrosPerRequest(), m.clientCpuMicrosPerRequest(),
+                m.warmup().toMillis() / 1e3));
         return m;
     }
 
@@ -127,8 +137,9 @@ public final class ApiBench {
                 "machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                         + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
                         + System.getProperty("java.version"),
-                "load: " + options.concurrency() + " closed-loop clients, warm-up " + options.warmup().toSeconds()
-                        + " s, " + options.duration().toSeconds() + " s measured per case; servers: "
+                "load: " + options.concurrency() + " closed-loop clients; per case a warm-up of "
+                        + options.warmup().toSeconds() + "-" + options.maxWarmup().toSeconds() + " s (until steady), then "
+                        + options.duration().toSeconds() + " s measured; servers: "
                         + options.serverJvmOpts() + "; load generator, Kiln and the bare server share the CPU",
                 "");
     }

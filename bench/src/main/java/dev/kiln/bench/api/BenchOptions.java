@@ -9,7 +9,8 @@ import java.util.Locale;
  * Command-line options of {@link ApiBench}, as {@code --name=value}.
  *
  * @param duration     measured time per case
- * @param warmup       unmeasured time per case before it
+ * @param warmup       least unmeasured time per case before it (0: no warm-up)
+ * @param maxWarmup    most unmeasured time per case: the warm-up goes on until the load is steady
  * @param concurrency  closed-loop clients, each with one request in flight
  * @param kilnHome     the distribution to start ({@code dist/target/kiln})
  * @param kilnAddr     host:port of an already running Kiln to use instead, or null
@@ -18,11 +19,11 @@ import java.util.Locale;
  * @param vhost        virtual host of the measured application
  * @param app          the measured application
  */
-record BenchOptions(Duration duration, Duration warmup, int concurrency, Path kilnHome, String kilnAddr,
+record BenchOptions(Duration duration, Duration warmup, Duration maxWarmup, int concurrency, Path kilnHome, String kilnAddr,
                     String token, String serverJvmOpts, String vhost, String app) {
 
     static final String USAGE = String.join("\n",
-            "Usage: ApiBench [--duration=10s] [--warmup=5s] [--concurrency=64]",
+            "Usage: ApiBench [--duration=10s] [--warmup=10s] [--max-warmup=60s] [--concurrency=64]",
             "                [--kiln-home=dist/target/kiln | --kiln-addr=HOST:PORT] [--token=kiln-access-token]",
             "                [--server-jvm-opts='-Xms256m -Xmx512m'] [--vhost=default] [--app=app]",
             "Durations: 10s, 500ms, 1m or plain seconds.");
@@ -34,6 +35,9 @@ record BenchOptions(Duration duration, Duration warmup, int concurrency, Path ki
         if (warmup.isNegative()) {
             throw new IllegalArgumentException("--warmup must not be negative");
         }
+        if (maxWarmup.compareTo(warmup) < 0) {
+            throw new IllegalArgumentException("--max-warmup must not be shorter than --warmup");
+        }
         if (concurrency < 1) {
             throw new IllegalArgumentException("--concurrency must be at least 1");
         }
@@ -41,7 +45,8 @@ record BenchOptions(Duration duration, Duration warmup, int concurrency, Path ki
 
     static BenchOptions parse(String[] args) {
         Duration duration = Duration.ofSeconds(10);
-        Duration warmup = Duration.ofSeconds(5);
+        Duration warmup = Duration.ofSeconds(10);
+        Duration maxWarmup = null;
         int concurrency = 64;
         Path kilnHome = Paths.get("dist/target/kiln");
         String kilnAddr = null;
@@ -59,6 +64,7 @@ record BenchOptions(Duration duration, Duration warmup, int concurrency, Path ki
             switch (name) {
                 case "duration" -> duration = parseDuration(name, value);
                 case "warmup" -> warmup = parseDuration(name, value);
+                case "max-warmup" -> maxWarmup = parseDuration(name, value);
                 case "concurrency" -> concurrency = Integer.parseInt(value);
                 case "kiln-home" -> kilnHome = Paths.get(value);
                 case "kiln-addr" -> kilnAddr = value;
@@ -69,7 +75,10 @@ record BenchOptions(Duration duration, Duration warmup, int concurrency, Path ki
                 default -> throw new IllegalArgumentException("Unknown option --" + name + "\n" + USAGE);
             }
         }
-        return new BenchOptions(duration, warmup, concurrency, kilnHome.toAbsolutePath().normalize(), kilnAddr,
+        if (maxWarmup == null) {
+            maxWarmup = warmup.isZero() ? Duration.ZERO : Duration.ofSeconds(Math.max(60, warmup.toSeconds()));
+        }
+        return new BenchOptions(duration, warmup, maxWarmup, concurrency, kilnHome.toAbsolutePath().normalize(), kilnAddr,
                 token, jvmOpts, vhost, app);
     }
 

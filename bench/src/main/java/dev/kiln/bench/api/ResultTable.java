@@ -17,24 +17,28 @@ final class ResultTable {
 
     static String format(List<Measurement> rows) {
         StringBuilder out = new StringBuilder();
-        out.append("| case | protocol | rps | p50 ms | p99 ms | errors | server CPU us/req"
-                + " | rps overhead | p50 overhead | p99 overhead | CPU overhead |\n");
-        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        out.append("| case | protocol | rps | p50 ms | p99 ms | errors | server CPU us/req | client CPU us/req"
+                + " | warm-up s | rps overhead | p50 overhead | p99 overhead | CPU overhead |\n");
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Measurement m : rows) {
             Optional<Measurement> bare = m.name().startsWith(BARE_PREFIX) ? Optional.empty()
                     : rows.stream()
                             .filter(r -> r.name().startsWith(BARE_PREFIX) && r.protocol().equals(m.protocol()))
                             .findFirst();
-            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %d | %s | %s | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %d | %s | %s | %.0f | %s | %s | %s | %s |%n",
                     m.name(), m.protocol(), m.rps(), m.p50Ms(), m.p99Ms(), m.errors(),
-                    Double.isNaN(m.serverCpuMicrosPerRequest()) ? "n/a"
-                            : String.format(Locale.ROOT, "%.0f", m.serverCpuMicrosPerRequest()),
+                    micros(m.serverCpuMicrosPerRequest()), micros(m.clientCpuMicrosPerRequest()),
+                    m.warmup().toMillis() / 1e3,
                     bare.map(b -> ratio(b.rps(), m.rps())).orElse("-"),
                     bare.map(b -> ratio(m.p50Ms(), b.p50Ms())).orElse("-"),
                     bare.map(b -> ratio(m.p99Ms(), b.p99Ms())).orElse("-"),
                     bare.map(b -> ratio(m.serverCpuMicrosPerRequest(), b.serverCpuMicrosPerRequest())).orElse("-")));
         }
         return out.toString();
+    }
+
+    private static String micros(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.0f", value);
     }
 
     private static String ratio(double numerator, double denominator) {
