@@ -2,7 +2,7 @@
 # Control-API benchmark: Kiln's REST and gRPC answer for one application against a bare Armeria
 # server returning the same bytes, under 64 concurrent clients. See bench/README.md.
 #
-#   bench/api/run.sh [--duration=10s] [--warmup=5s] [--concurrency=64] [--kiln-addr=HOST:PORT] ...
+#   bench/api/run.sh [--duration=10s] [--warmup=10s] [--max-warmup=60s] [--concurrency=64] [--kiln-addr=HOST:PORT] ...
 #
 # Builds the distribution and the harness first (mvn -DskipTests package of dist and bench with
 # the modules they need); set KILN_BENCH_SKIP_BUILD=1 to use what is already built.
