@@ -19,8 +19,14 @@ public interface StreamRegistry {
      */
     StreamWriter publish(PublishRequest request);
 
-    /** An input or output stream by key, if live. */
-    Optional<LiveStream> find(StreamKey key);
+    /** A live input stream (published or pulled) by key. */
+    Optional<LiveStream> findInput(StreamKey key);
+
+    /**
+     * A live output stream by key. Output streams are named by their profile's
+     * outputStreamName, so an output may share its name with its input.
+     */
+    Optional<LiveStream> findOutput(StreamKey key);
 
     /** Input streams of an application, in creation order. */
     List<LiveStream> inputs(String vhost, String app);
