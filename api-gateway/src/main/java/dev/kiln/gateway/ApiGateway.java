@@ -39,6 +39,15 @@ public final class ApiGateway implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
     private static final int BLOCKING_THREADS = 8;
 
+    /** Armeria's TLS engine choice; {@code jdk} keeps it from loading OpenSSL (BoringSSL) at start. */
+    static final String TLS_ENGINE_PROPERTY = "com.linecorp.armeria.tlsEngineType";
+    /** The older, deprecated spelling of the same choice; a user who set it is obeyed too. */
+    static final String USE_OPENSSL_PROPERTY = "com.linecorp.armeria.useOpenSsl";
+
+    static {
+        useJdkTlsUnlessChosen();
+    }
+
     private final Server server;
     private final String host;
     private final int port;
@@ -51,6 +60,19 @@ public final class ApiGateway implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The API serves no TLS, yet Armeria picks its TLS engine when the first server is built, and its
+     * default (OpenSSL) loads the BoringSSL native library: a few hundred milliseconds of every start.
+     * Choosing the JDK engine skips that. Armeria reads the choice once per JVM, lazily, so it is set
+     * here, when this class initializes, before any server is built; a choice the user made with
+     * either property is kept.
+     */
+    static void useJdkTlsUnlessChosen() {
+        if (System.getProperty(TLS_ENGINE_PROPERTY) == null && System.getProperty(USE_OPENSSL_PROPERTY) == null) {
+            System.setProperty(TLS_ENGINE_PROPERTY, "jdk");
+        }
     }
 
     /** The bound port. */

@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 import com.linecorp.armeria.client.BlockingWebClient;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.Flags;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.util.TlsEngineType;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -113,6 +115,41 @@ class ApiGatewayTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ApiGateway.builder().addHttpService("api", (ctx, req) -> null))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void armeriaUsesTheJdkTlsEngineSoOpenSslIsNotLoaded() {
+        ApiGateway.builder();
+        assertThat(System.getProperty(ApiGateway.TLS_ENGINE_PROPERTY)).isEqualTo("jdk");
+        assertThat(Flags.tlsEngineType()).isEqualTo(TlsEngineType.JDK);
+    }
+
+    @Test
+    void aTlsEngineTheUserChoseIsKept() {
+        final String engine = System.getProperty(ApiGateway.TLS_ENGINE_PROPERTY);
+        final String useOpenSsl = System.getProperty(ApiGateway.USE_OPENSSL_PROPERTY);
+        try {
+            System.clearProperty(ApiGateway.TLS_ENGINE_PROPERTY);
+            System.setProperty(ApiGateway.USE_OPENSSL_PROPERTY, "true");
+            ApiGateway.useJdkTlsUnlessChosen();
+            assertThat(System.getProperty(ApiGateway.TLS_ENGINE_PROPERTY)).isNull();
+
+            System.clearProperty(ApiGateway.USE_OPENSSL_PROPERTY);
+            System.setProperty(ApiGateway.TLS_ENGINE_PROPERTY, "openssl");
+            ApiGateway.useJdkTlsUnlessChosen();
+            assertThat(System.getProperty(ApiGateway.TLS_ENGINE_PROPERTY)).isEqualTo("openssl");
+        } finally {
+            restore(ApiGateway.TLS_ENGINE_PROPERTY, engine);
+            restore(ApiGateway.USE_OPENSSL_PROPERTY, useOpenSsl);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
     }
 
     private static void connect(int port) throws IOException {
