@@ -140,6 +140,11 @@ public final class KilnProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The server JVM's process id (bin/kiln exec's the JVM). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** How long the last {@link #stop()} took, or null when it was not stopped by this harness. */
     public Duration stopTime() {
         return stopTime;
@@ -327,6 +332,7 @@ public final class KilnProcess implements AutoCloseable {
         private Path pluginsDir;
         private final Map<String, String> env = new LinkedHashMap<>();
         private String javaOpts = "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+        private boolean distributionPlugins;
         private Duration readyLimit = Duration.ofSeconds(
                 Long.getLong("kiln.it.readySeconds", 90));
 
@@ -375,6 +381,18 @@ public final class KilnProcess implements AutoCloseable {
             return this;
         }
 
+        /** Adds a JVM option to the harness's KILN_JAVA_OPTS (e.g. a system property). */
+        public Builder javaOption(String option) {
+            this.javaOpts = javaOpts + " " + option;
+            return this;
+        }
+
+        /** Starts with the distribution's bundles ({@code <dist>/plugins/*.jar}) copied into its plugins folder. */
+        public Builder distributionPlugins() {
+            this.distributionPlugins = true;
+            return this;
+        }
+
         public Builder readyLimit(Duration limit) {
             this.readyLimit = limit;
             return this;
@@ -402,6 +420,9 @@ public final class KilnProcess implements AutoCloseable {
                 Path data = defaultDataDir ? work.resolve("data") : dataDir != null ? dataDir : work.resolve("data");
                 Path plugins = pluginsDir != null ? pluginsDir : work.resolve("plugins");
                 Files.createDirectories(plugins);
+                if (distributionPlugins) {
+                    copyJars(home.resolve("plugins"), plugins);
+                }
                 int[] ports = freePorts(4);
 
                 Path script = home.resolve("bin/kiln");
@@ -437,6 +458,14 @@ public final class KilnProcess implements AutoCloseable {
                 return kiln;
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start " + name, e);
+            }
+        }
+    }
+
+    private static void copyJars(Path from, Path to) throws IOException {
+        try (var jars = Files.newDirectoryStream(from, "*.jar")) {
+            for (Path jar : jars) {
+                Files.copy(jar, to.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
