@@ -34,19 +34,15 @@ public final class ApplicationControlService extends ApplicationServiceGrpc.Appl
                                    StreamObserver<CreateApplicationsResponse> out) {
         Rpc.unary(out, () -> {
             registry.vhost(request.getVhost()); // 404 for the whole request when the vhost is unknown
-            BatchItem.requireItems(request.getAppsCount(), "application");
-            CreateApplicationsResponse.Builder response = CreateApplicationsResponse.newBuilder();
-            for (Application a : request.getAppsList()) {
-                BatchItem<Application> item = BatchItem.run(() -> registry.createApp(request.getVhost(), a));
-                ApplicationResult.Builder r = ApplicationResult.newBuilder()
-                        .setStatusCode(item.statusCode())
-                        .setMessage(item.message());
-                if (item.value() != null) {
-                    r.setResponse(item.value());
-                }
-                response.addResults(r);
-            }
-            return response.build();
+            return CreateApplicationsResponse.newBuilder()
+                    .addAllResults(BatchItem.createEach(request.getAppsList(), "application",
+                            a -> registry.createApp(request.getVhost(), a),
+                            (code, message, app) -> {
+                                ApplicationResult.Builder r =
+                                        ApplicationResult.newBuilder().setStatusCode(code).setMessage(message);
+                                return (app == null ? r : r.setResponse(app)).build();
+                            }))
+                    .build();
         });
     }
 

@@ -2,6 +2,9 @@ package dev.kiln.runtime.control;
 
 import dev.kiln.api.error.ConflictException;
 import dev.kiln.api.error.InvalidArgumentException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +21,27 @@ record BatchItem<T>(int statusCode, String message, T value) {
         } catch (InvalidArgumentException e) {
             return new BatchItem<>(400, e.getMessage(), null);
         }
+    }
+
+    /** Builds one proto result from an item's outcome; value is null unless the status is 200. */
+    interface ResultFactory<V, R> {
+        R make(int statusCode, String message, V value);
+    }
+
+    /**
+     * Creates each item in order and answers one result per item.
+     *
+     * @throws dev.kiln.api.error.InvalidArgumentException when there is no item at all
+     */
+    static <I, V, R> List<R> createEach(List<I> items, String what, Function<I, V> create,
+                                        ResultFactory<V, R> result) {
+        requireItems(items.size(), what);
+        List<R> out = new ArrayList<>(items.size());
+        for (I item : items) {
+            BatchItem<V> b = run(() -> create.apply(item));
+            out.add(result.make(b.statusCode(), b.message(), b.value()));
+        }
+        return out;
     }
 
     static void requireItems(int count, String what) {

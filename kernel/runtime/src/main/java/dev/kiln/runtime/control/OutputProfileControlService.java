@@ -35,20 +35,15 @@ public final class OutputProfileControlService extends OutputProfileServiceGrpc.
                                      StreamObserver<CreateOutputProfilesResponse> out) {
         Rpc.unary(out, () -> {
             registry.app(request.getVhost(), request.getApp()); // 404 for the whole request
-            BatchItem.requireItems(request.getProfilesCount(), "output profile");
-            CreateOutputProfilesResponse.Builder response = CreateOutputProfilesResponse.newBuilder();
-            for (OutputProfile p : request.getProfilesList()) {
-                BatchItem<OutputProfile> item =
-                        BatchItem.run(() -> registry.addProfile(request.getVhost(), request.getApp(), p));
-                OutputProfileResult.Builder r = OutputProfileResult.newBuilder()
-                        .setStatusCode(item.statusCode())
-                        .setMessage(item.message());
-                if (item.value() != null) {
-                    r.setResponse(item.value());
-                }
-                response.addResults(r);
-            }
-            return response.build();
+            return CreateOutputProfilesResponse.newBuilder()
+                    .addAllResults(BatchItem.createEach(request.getProfilesList(), "output profile",
+                            p -> registry.addProfile(request.getVhost(), request.getApp(), p),
+                            (code, message, profile) -> {
+                                OutputProfileResult.Builder r =
+                                        OutputProfileResult.newBuilder().setStatusCode(code).setMessage(message);
+                                return (profile == null ? r : r.setResponse(profile)).build();
+                            }))
+                    .build();
         });
     }
 

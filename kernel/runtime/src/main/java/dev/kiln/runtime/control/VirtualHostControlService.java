@@ -34,19 +34,14 @@ public final class VirtualHostControlService extends VirtualHostServiceGrpc.Virt
     @Override
     public void createVirtualHosts(CreateVirtualHostsRequest request, StreamObserver<CreateVirtualHostsResponse> out) {
         Rpc.unary(out, () -> {
-            BatchItem.requireItems(request.getVhostsCount(), "virtual host");
-            CreateVirtualHostsResponse.Builder response = CreateVirtualHostsResponse.newBuilder();
-            for (VirtualHost v : request.getVhostsList()) {
-                BatchItem<VirtualHost> item = BatchItem.run(() -> registry.createVhost(v));
-                VirtualHostResult.Builder r = VirtualHostResult.newBuilder()
-                        .setStatusCode(item.statusCode())
-                        .setMessage(item.message());
-                if (item.value() != null) {
-                    r.setResponse(item.value());
-                }
-                response.addResults(r);
-            }
-            return response.build();
+            return CreateVirtualHostsResponse.newBuilder()
+                    .addAllResults(BatchItem.createEach(request.getVhostsList(), "virtual host", registry::createVhost,
+                            (code, message, vhost) -> {
+                                VirtualHostResult.Builder r =
+                                        VirtualHostResult.newBuilder().setStatusCode(code).setMessage(message);
+                                return (vhost == null ? r : r.setResponse(vhost)).build();
+                            }))
+                    .build();
         });
     }
 
