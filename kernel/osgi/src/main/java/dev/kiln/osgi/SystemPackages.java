@@ -37,6 +37,7 @@ final class SystemPackages {
   static final List<String> SHARED_ROOTS =
       List.of(
           "dev.kiln.api",
+          "dev.kiln.proto",
           "com.google.protobuf",
           "io.grpc",
           "io.netty",

@@ -3,6 +3,8 @@ package dev.kiln.runtime;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.util.TransportType;
 import dev.kiln.api.server.ServerSettings;
+import dev.kiln.api.state.StateStore;
+import dev.kiln.proto.v1.RecordServiceGrpc;
 import dev.kiln.api.stream.StreamListener;
 import dev.kiln.api.stream.StreamRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.util.tracker.ServiceTracker;
@@ -17,16 +20,25 @@ import org.osgi.util.tracker.ServiceTracker;
 /**
  * What the kernel offers plugins in the OSGi service registry: the stream registry, the
  * server settings and the shared Netty event loops (the API server's worker group, with the
- * channel classes that fit it, so no bundle starts event loops of its own). Also tracks the
- * plugins' {@link StreamListener}s.
+ * channel classes that fit it, so no bundle starts event loops of its own) and the state
+ * store. Also tracks what plugins offer back: {@link StreamListener}s and the recorder's
+ * implementation of the record API.
  */
 final class KernelServices implements AutoCloseable {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final ServiceTracker<StreamListener, StreamListener> listeners;
+    private final ServiceTracker<RecordServiceGrpc.AsyncService, RecordServiceGrpc.AsyncService> recorders;
 
     KernelServices(BundleContext context) {
         listeners = new ServiceTracker<>(context, StreamListener.class, null);
         listeners.open();
+        recorders = new ServiceTracker<>(context, RecordServiceGrpc.AsyncService.class, null);
+        recorders.open();
+    }
+
+    /** The recorder plugin's implementation of the record API, when one is installed. */
+    Optional<RecordServiceGrpc.AsyncService> recorder() {
+        return Optional.ofNullable(recorders.getService());
     }
 
     /** The currently registered stream listeners. */
@@ -35,8 +47,9 @@ final class KernelServices implements AutoCloseable {
         return tracked == null ? List.of() : Arrays.asList(tracked);
     }
 
-    void register(BundleContext context, StreamRegistry streams, ServerSettings settings) {
+    void register(BundleContext context, StreamRegistry streams, ServerSettings settings, StateStore store) {
         registrations.add(context.registerService(StreamRegistry.class, streams, null));
+        registrations.add(context.registerService(StateStore.class, store, null));
         registrations.add(context.registerService(ServerSettings.class, settings, null));
         EventLoopGroup workers = CommonPools.workerGroup();
         Hashtable<String, Object> props = new Hashtable<>();
@@ -57,5 +70,6 @@ final class KernelServices implements AutoCloseable {
         }
         registrations.clear();
         listeners.close();
+        recorders.close();
     }
 }

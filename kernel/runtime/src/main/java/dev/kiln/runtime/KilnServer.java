@@ -4,10 +4,10 @@ import dev.kiln.gateway.ApiGateway;
 import dev.kiln.osgi.FelixHost;
 import dev.kiln.osgi.PluginControlService;
 import dev.kiln.proto.v1.PushServiceGrpc;
-import dev.kiln.proto.v1.RecordServiceGrpc;
 import dev.kiln.runtime.config.ServerConfig;
 import dev.kiln.runtime.control.ApplicationControlService;
 import dev.kiln.runtime.control.OutputProfileControlService;
+import dev.kiln.runtime.control.RecordControlService;
 import dev.kiln.runtime.control.StatsControlService;
 import dev.kiln.runtime.control.StreamControlService;
 import dev.kiln.runtime.control.VirtualHostControlService;
@@ -59,7 +59,7 @@ public final class KilnServer implements AutoCloseable {
         events = new StreamEvents(services::streamListeners);
         streams = new DefaultStreamRegistry(registry, events, Clock.systemDefaultZone(),
                 Duration.ofSeconds(config.inputTimeoutSeconds()));
-        services.register(felix.context(), streams, new KilnServerSettings(config));
+        services.register(felix.context(), streams, new KilnServerSettings(config), store);
         gateway = ApiGateway.builder()
                 .bindAddress(config.apiBind())
                 .port(config.apiPort())
@@ -70,9 +70,9 @@ public final class KilnServer implements AutoCloseable {
                 .addService(new PluginControlService(felix))
                 .addService(new StreamControlService(registry, streams))
                 .addService(new StatsControlService(registry, streams))
-                // Backends of these come with the recorder and push plugins; until then
-                // every method answers UNIMPLEMENTED (REST: 501).
-                .addService(new RecordServiceGrpc.RecordServiceImplBase() {})
+                .addService(new RecordControlService(registry, services::recorder))
+                // The push plugin brings this backend; until then every method answers
+                // UNIMPLEMENTED (REST: 501).
                 .addService(new PushServiceGrpc.PushServiceImplBase() {})
                 .start();
     }
