@@ -1,0 +1,82 @@
+package dev.kiln.recorder.internal.task;
+
+import dev.kiln.api.error.InvalidArgumentException;
+import dev.kiln.api.media.StreamKey;
+import dev.kiln.proto.v1.StartRecordRequest;
+import dev.kiln.recorder.internal.mux.Container;
+import dev.kiln.recorder.internal.naming.PathTemplate;
+import dev.kiln.recorder.internal.naming.RecordRoots;
+import dev.kiln.recorder.internal.schedule.CronSchedule;
+
+/**
+ * Checks a start request where it enters; every error names the field. Paths resolve under
+ * the record folders and may not leave them.
+ */
+public final class TaskValidator {
+    /** {@code <root>/<vhost>/<app>/} is prefixed to this when no filePath is given. */
+    static final String DEFAULT_FILE =
+            "${TransactionId}_${VirtualHost}_${Application}_${Stream}_${StartTime:YYYYMMDDhhmmss}_${EndTime:YYYYMMDDhhmmss}.ts";
+    /** The default info file: one per task and stream, listing every file. */
+    static final String DEFAULT_INFO = "${TransactionId}_${VirtualHost}_${Application}_${Stream}.xml";
+
+    private final RecordRoots roots;
+
+    public TaskValidator(RecordRoots roots) {
+        this.roots = roots;
+    }
+
+    public TaskSpec validate(StartRecordRequest r) {
+        if (r.getId().isBlank()) {
+            throw bad("[id] is required");
+        }
+        if (!r.hasStream() || r.getStream().getName().isBlank()) {
+            throw bad("[stream.name] is required");
+        }
+        if (r.hasInterval() && r.hasSchedule()) {
+            throw bad("[interval] and [schedule] cannot be used together");
+        }
+        if (r.hasInterval() && r.getInterval() <= 0) {
+            throw bad("[interval] must be a positive number of milliseconds, got " + r.getInterval());
+        }
+        CronSchedule schedule = null;
+        if (r.hasSchedule()) {
+            try {
+                schedule = CronSchedule.parse(r.getSchedule());
+            } catch (IllegalArgumentException e) {
+                throw bad("[schedule] " + e.getMessage());
+            }
+        }
+        SegmentationRule rule = SegmentationRule.DISCONTINUITY;
+        if (r.hasSegmentationRule() && !r.getSegmentationRule().isEmpty()) {
+            rule = SegmentationRule.of(r.getSegmentationRule());
+            if (rule == null) {
+                throw bad("[segmentationRule] must be continuity or discontinuity, got \""
+                        + r.getSegmentationRule() + "\"");
+            }
+        }
+        String folder = r.getVhost() + "/" + r.getApp() + "/";
+        PathTemplate file = path("filePath", r.hasFilePath() && !r.getFilePath().isEmpty()
+                ? r.getFilePath() : folder + DEFAULT_FILE);
+        PathTemplate info = path("infoPath", r.hasInfoPath() && !r.getInfoPath().isEmpty()
+                ? r.getInfoPath() : folder + DEFAULT_INFO);
+        Container container = Container.byFileName(file.template()).orElseThrow(() ->
+                bad("[filePath] must end in .ts or .mp4: " + r.getFilePath()));
+        if (info.template().equals(file.template())) {
+            throw bad("[infoPath] must differ from [filePath]");
+        }
+        StreamKey stream = new StreamKey(r.getVhost(), r.getApp(), r.getStream().getName());
+        return new TaskSpec(r, stream, file, info, container, rule, schedule);
+    }
+
+    private PathTemplate path(String field, String value) {
+        try {
+            return PathTemplate.parse(roots.confine(value));
+        } catch (IllegalArgumentException e) {
+            throw bad("[" + field + "] " + e.getMessage());
+        }
+    }
+
+    private static InvalidArgumentException bad(String message) {
+        return new InvalidArgumentException(message);
+    }
+}
