@@ -49,12 +49,14 @@ import org.bytedeco.javacpp.BytePointer;
 /**
  * Muxes coded packets into a file with libavformat, no decoding: each track's codec
  * configuration becomes the stream's extradata. MP4 is written fragmented (a fragment at
- * each video key frame and at least every second, the header first) so that a cut file stays
- * playable; MPEG-TS gets Annex B video and ADTS audio from the muxer's own conversion.
+ * each video key frame and at least every second; the sample-less moov goes out with the
+ * first fragment, {@code delay_moov}, so that a file continuing another's timestamps keeps
+ * its start offset) and stays playable when cut; MPEG-TS gets Annex B video and ADTS audio
+ * from the muxer's own conversion.
  * Not thread-safe: one writer, one thread at a time.
  */
 public final class FfmpegWriter implements ContainerWriter {
-    private static final String MP4_FLAGS = "frag_keyframe+empty_moov+default_base_moof";
+    private static final String MP4_FLAGS = "frag_keyframe+empty_moov+delay_moov+default_base_moof";
 
     private final Path file;
     private final AVFormatContext ctx;

@@ -1,0 +1,43 @@
+package dev.kiln.dist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testkit.FfmpegTool;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the bundled ffprobe reads from a media file: the container's start time and duration
+ * and the codec type of each stream.
+ *
+ * @param startTime seconds, the first presentation time
+ * @param duration  seconds
+ * @param types     "video" / "audio" per stream, in file order
+ */
+record MediaProbe(Path file, double startTime, double duration, List<String> types) {
+
+    /** Runs ffprobe; fails with its output when it cannot read the file. */
+    static MediaProbe of(Path file) {
+        FfmpegTool.Result r = FfmpegTool.runFfprobe(Duration.ofSeconds(30), List.of("-v", "error",
+                "-show_entries", "format=start_time,duration:stream=codec_type", "-of", "json", file.toString()));
+        if (r.exitCode() != 0) {
+            throw new AssertionError("ffprobe cannot read " + file + ":\n" + r.output());
+        }
+        JsonNode json;
+        try {
+            json = KilnApi.JSON.readTree(r.output().substring(r.output().indexOf('{')));
+        } catch (Exception e) {
+            throw new AssertionError("ffprobe output of " + file + " is not JSON:\n" + r.output(), e);
+        }
+        List<String> types = new ArrayList<>();
+        json.path("streams").forEach(s -> types.add(s.path("codec_type").asText()));
+        JsonNode format = json.path("format");
+        return new MediaProbe(file, format.path("start_time").asDouble(Double.NaN),
+                format.path("duration").asDouble(Double.NaN), types);
+    }
+
+    double end() {
+        return startTime + duration;
+    }
+}
