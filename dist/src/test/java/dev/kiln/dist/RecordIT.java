@@ -186,6 +186,16 @@ class RecordIT {
             List<Element> entries = infoEntries(Path.of(k.path("outputInfoPath").asText()));
             assertThat(entries).singleElement().satisfies(e -> assertThat(text(e, "filePath"))
                     .isEqualTo(finished.toString()));
+            // The task resumes with sequence 1, and SIGTERM finishes that file.
+            try (FfmpegPublisher ffmpeg = FfmpegPublisher.start(again.workDir().resolve("publishers"),
+                    "rtmp://127.0.0.1:" + again.rtmpPort() + "/app/k", "320x240", "ultrafast", List.of("-g", "30",
+                            "-keyint_min", "30"))) {
+                again.await("sequence 1 recording", LIMIT, () -> task(again.api(), "k"),
+                        t -> t.path("sequence").asInt() == 1 && t.path("recordTime").asLong() >= 2000);
+                again.stop();
+            }
+            assertThat(data.resolve("records/k/1.mp4.part")).doesNotExist();
+            assertThat(MediaProbe.of(data.resolve("records/k/1.mp4")).types()).containsExactly("video", "audio");
         }
     }
 
