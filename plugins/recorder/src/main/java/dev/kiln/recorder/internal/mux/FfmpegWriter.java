@@ -64,12 +64,14 @@ public final class FfmpegWriter implements ContainerWriter {
     private final AVPacket packet;
     private BytePointer buffer = new BytePointer(64 * 1024);
     private final long[] lastDts;
+    private final long[] durations;
     private boolean closed;
 
-    private FfmpegWriter(Path file, AVFormatContext ctx, AVRational[] trackBases) {
+    private FfmpegWriter(Path file, AVFormatContext ctx, AVRational[] trackBases, long[] durations) {
         this.file = file;
         this.ctx = ctx;
         this.trackBases = trackBases;
+        this.durations = durations;
         this.packet = av_packet_alloc();
         this.lastDts = new long[trackBases.length];
         java.util.Arrays.fill(lastDts, Long.MIN_VALUE);
@@ -84,6 +86,7 @@ public final class FfmpegWriter implements ContainerWriter {
         AVFormatContext ctx = new AVFormatContext(null);
         check(avformat_alloc_output_context2(ctx, null, container.muxer(), file.toString()), "prepare", file);
         AVRational[] bases = new AVRational[tracks.size()];
+        long[] durations = new long[tracks.size()];
         try {
             boolean hasVideo = false;
             for (int i = 0; i < tracks.size(); i++) {
@@ -94,6 +97,9 @@ public final class FfmpegWriter implements ContainerWriter {
                 }
                 describe(st.codecpar(), t, file);
                 bases[i] = av_make_q(1, t.timescale());
+                if (t.codec() == dev.kiln.api.media.Codec.AAC && t.sampleRate() > 0) {
+                    durations[i] = 1024L * t.timescale() / t.sampleRate(); // one AAC frame
+                }
                 st.time_base(bases[i]);
                 hasVideo |= t.codec().type() == dev.kiln.api.media.MediaType.VIDEO;
             }
@@ -111,7 +117,7 @@ public final class FfmpegWriter implements ContainerWriter {
             int r = avformat_write_header(ctx, options);
             av_dict_free(options);
             check(r, "write the header of", file);
-            return new FfmpegWriter(file, ctx, bases);
+            return new FfmpegWriter(file, ctx, bases, durations);
         } catch (RuntimeException e) {
             if (ctx.pb() != null) {
                 avio_closep(ctx.pb());
@@ -180,7 +186,7 @@ public final class FfmpegWriter implements ContainerWriter {
         packet.stream_index(track);
         packet.pts(Math.max(pts, dts));
         packet.dts(dts);
-        packet.duration(0);
+        packet.duration(durations[track]);
         packet.flags(keyframe ? AV_PKT_FLAG_KEY : 0);
         AVStream st = ctx.streams(track);
         av_packet_rescale_ts(packet, trackBases[track], st.time_base());
