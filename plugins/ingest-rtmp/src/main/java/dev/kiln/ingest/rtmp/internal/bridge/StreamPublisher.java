@@ -39,12 +39,17 @@ public final class StreamPublisher implements PublishListener {
   public static final String SOURCE_TYPE = "Rtmp";
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamPublisher.class);
+  /** Inbound bytes are reported to the stream at least every this many bytes… */
+  static final long COUNT_BYTES_EVERY = 32 * 1024;
+  /** …or every this many milliseconds of media. */
+  static final long COUNT_MILLIS_EVERY = 500;
 
   private final StreamRegistry registry;
   private final RtmpSession session;
   private final TrackTable tracks = new TrackTable();
   private StreamWriter writer;
   private long bytesCounted;
+  private long countedAtMs;
   private boolean unsupportedVideoLogged;
   private boolean unsupportedAudioLogged;
 
@@ -68,7 +73,7 @@ public final class StreamPublisher implements PublishListener {
     } catch (KilnException e) {
       return PublishDecision.reject(PublishDecision.BAD_NAME, e.getMessage());
     }
-    countBytes();
+    countBytes(true, 0);
     return PublishDecision.accept();
   }
 
@@ -84,7 +89,7 @@ public final class StreamPublisher implements PublishListener {
   public void onVideo(long timestampMs, ByteBuf flvTagBody) {
     try {
       if (writer != null) {
-        countBytes();
+        countBytes(false, timestampMs);
         video(VideoTagParser.parse(timestampMs, flvTagBody));
       }
     } catch (FlvParseException e) {
@@ -98,7 +103,7 @@ public final class StreamPublisher implements PublishListener {
   public void onAudio(long timestampMs, ByteBuf flvTagBody) {
     try {
       if (writer != null) {
-        countBytes();
+        countBytes(false, timestampMs);
         audio(AudioTagParser.parse(timestampMs, flvTagBody));
       }
     } catch (FlvParseException e) {
@@ -114,7 +119,7 @@ public final class StreamPublisher implements PublishListener {
     if (w == null) {
       return;
     }
-    countBytes();
+    countBytes(true, 0);
     writer = null;
     w.close();
   }
@@ -164,7 +169,9 @@ public final class StreamPublisher implements PublishListener {
 
   /** Hands a frame to the bus when its track is declared with that codec; else drops it. */
   private void write(int trackId, Codec codec, long pts, long dts, boolean keyframe, ByteBuf data) {
-    declareTracks();
+    if (tracks.pending()) {
+      declareTracks();
+    }
     Track track = tracks.get(trackId);
     if (writer == null || !tracks.isDeclared(trackId) || track.codec() != codec) {
       return;
@@ -180,12 +187,22 @@ public final class StreamPublisher implements PublishListener {
     }
   }
 
-  /** Reports the bytes received since the last report to the stream's counters. */
-  private void countBytes() {
+  /**
+   * Reports the bytes received since the last report to the stream's counters: at once when
+   * {@code now}, else once they reach {@link #COUNT_BYTES_EVERY} or the media has advanced
+   * {@link #COUNT_MILLIS_EVERY} (one report per message would cost more than the counting).
+   */
+  private void countBytes(boolean now, long timestampMs) {
     long total = session.bytesReceived();
-    if (writer != null && total > bytesCounted) {
-      writer.countBytesIn(total - bytesCounted);
+    long delta = total - bytesCounted;
+    if (writer == null || delta <= 0) {
+      return;
+    }
+    if (now || delta >= COUNT_BYTES_EVERY || timestampMs - countedAtMs >= COUNT_MILLIS_EVERY
+        || timestampMs < countedAtMs) {
+      writer.countBytesIn(delta);
       bytesCounted = total;
+      countedAtMs = timestampMs;
     }
   }
 

@@ -85,6 +85,11 @@ final class TrackTable {
     return declared;
   }
 
+  /** Whether {@link #toDeclare} may have something to declare (cheap; checked per packet). */
+  boolean pending() {
+    return changed || waiting;
+  }
+
   /** Whether the last declaration holds this track id (packets of others are dropped). */
   boolean isDeclared(int trackId) {
     for (Track t : declared) {
