@@ -260,6 +260,9 @@ public final class RecordingTask {
         if (r.hasMetadata()) {
             b.setMetadata(r.getMetadata());
         }
+        if (progress.state == TaskState.ERROR && !errorMessage.isEmpty()) {
+            b.setMessage(errorMessage);
+        }
         if (!progress.outputFilePath.isEmpty()) {
             b.setOutputFilePath(progress.outputFilePath).setOutputInfoPath(progress.outputInfoPath);
         }

@@ -125,7 +125,10 @@ class RecorderTest {
                 .addVariantNames("nope")).build());
         publish(r, "later", VIDEO, AUDIO);
         assertThat(r.list(ListRecordsRequest.newBuilder().setVhost("default").setApp("app").setId("w").build()))
-                .singleElement().satisfies(t -> assertThat(t.getState()).isEqualTo("error"));
+                .singleElement().satisfies(t -> {
+                    assertThat(t.getState()).isEqualTo("error");
+                    assertThat(t.getMessage()).contains("nope");
+                });
     }
 
     @Test
@@ -219,6 +222,7 @@ class RecorderTest {
         cam.media(500, 1000);
         RecordTask t = r.list(ListRecordsRequest.newBuilder().setVhost("default").setApp("app").build()).get(0);
         assertThat(t.getState()).isEqualTo("error");
+        assertThat(t.getMessage()).isNotBlank();
         assertThat(Files.exists(dir.resolve("records/full.ts"))).isTrue();
         assertThat(cam.closed).isTrue();
     }
