@@ -2,6 +2,7 @@ package dev.kiln.runtime;
 
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.util.TransportType;
+import dev.kiln.api.codec.TranscoderFactory;
 import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
 import dev.kiln.proto.v1.RecordServiceGrpc;
@@ -21,19 +22,27 @@ import org.osgi.util.tracker.ServiceTracker;
  * What the kernel offers plugins in the OSGi service registry: the stream registry, the
  * server settings and the shared Netty event loops (the API server's worker group, with the
  * channel classes that fit it, so no bundle starts event loops of its own) and the state
- * store. Also tracks what plugins offer back: {@link StreamListener}s and the recorder's
- * implementation of the record API.
+ * store. Also tracks what plugins offer back: {@link StreamListener}s, the recorder's
+ * implementation of the record API and the codec plugin's {@link TranscoderFactory}.
  */
 final class KernelServices implements AutoCloseable {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final ServiceTracker<StreamListener, StreamListener> listeners;
     private final ServiceTracker<RecordServiceGrpc.AsyncService, RecordServiceGrpc.AsyncService> recorders;
+    private final ServiceTracker<TranscoderFactory, TranscoderFactory> transcoders;
 
     KernelServices(BundleContext context) {
         listeners = new ServiceTracker<>(context, StreamListener.class, null);
         listeners.open();
         recorders = new ServiceTracker<>(context, RecordServiceGrpc.AsyncService.class, null);
         recorders.open();
+        transcoders = new ServiceTracker<>(context, TranscoderFactory.class, null);
+        transcoders.open();
+    }
+
+    /** The codec plugin's transcoder factory, when one is installed. */
+    Optional<TranscoderFactory> transcoderFactory() {
+        return Optional.ofNullable(transcoders.getService());
     }
 
     /** The recorder plugin's implementation of the record API, when one is installed. */
@@ -71,5 +80,6 @@ final class KernelServices implements AutoCloseable {
         registrations.clear();
         listeners.close();
         recorders.close();
+        transcoders.close();
     }
 }

@@ -58,7 +58,7 @@ public final class KilnServer implements AutoCloseable {
         services = new KernelServices(felix.context());
         events = new StreamEvents(services::streamListeners);
         streams = new DefaultStreamRegistry(registry, events, Clock.systemDefaultZone(),
-                Duration.ofSeconds(config.inputTimeoutSeconds()));
+                Duration.ofSeconds(config.inputTimeoutSeconds()), services::transcoderFactory);
         services.register(felix.context(), streams, new KilnServerSettings(config), store);
         gateway = ApiGateway.builder()
                 .bindAddress(config.apiBind())

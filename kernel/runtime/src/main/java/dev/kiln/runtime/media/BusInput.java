@@ -52,9 +52,17 @@ final class BusInput implements StreamWriter, LiveStream {
     private volatile long lastActivityMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean disconnecting = new AtomicBoolean();
+    /** False for the internal stream a transcoder writes into: its output announces itself. */
+    private final boolean announce;
 
     BusInput(PublishRequest request, Clock clock, Executor sinkExecutor, StreamEvents events,
              Consumer<BusInput> onClosed) {
+        this(request, clock, sinkExecutor, events, onClosed, true);
+    }
+
+    private BusInput(PublishRequest request, Clock clock, Executor sinkExecutor, StreamEvents events,
+                     Consumer<BusInput> onClosed, boolean announce) {
+        this.announce = announce;
         this.request = request;
         this.clock = clock;
         this.created = TrafficMeter.time(clock.instant());
@@ -63,6 +71,15 @@ final class BusInput implements StreamWriter, LiveStream {
         this.onClosed = onClosed;
         this.traffic = new TrafficMeter(clock);
         this.lastActivityMillis = clock.millis();
+    }
+
+    /**
+     * A stream for a transcoder to write one output into: same clock, sink threads and
+     * source type; deleting it disconnects this input; it sends no lifecycle events.
+     */
+    BusInput derive(StreamKey outputKey) {
+        return new BusInput(new PublishRequest(outputKey, sourceType(), remote(), this::disconnect), clock,
+                sinkExecutor, events, b -> {}, false);
     }
 
     void attachOutputs(List<ProfileOutput> outs) {
@@ -120,8 +137,10 @@ final class BusInput implements StreamWriter, LiveStream {
             }
         }
         log.info("Stream {} tracks: {}", key(), copy);
-        events.tracksReady(this);
-        outputs.forEach(events::tracksReady);
+        if (announce) {
+            events.tracksReady(this);
+            outputs.forEach(events::tracksReady);
+        }
     }
 
     @Override
@@ -168,9 +187,12 @@ final class BusInput implements StreamWriter, LiveStream {
         }
         subs.forEach(SubscriberQueue::offerEnd);
         onClosed.accept(this);
-        outputs.forEach(events::closed);
-        events.closed(this);
-        log.info("Stream {} closed", key());
+        outputs.forEach(ProfileOutput::inputClosed);
+        if (announce) {
+            outputs.forEach(events::closed);
+            events.closed(this);
+            log.info("Stream {} closed", key());
+        }
     }
 
     boolean isClosed() {

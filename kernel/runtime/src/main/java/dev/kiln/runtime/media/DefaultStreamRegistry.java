@@ -1,5 +1,6 @@
 package dev.kiln.runtime.media;
 
+import dev.kiln.api.codec.TranscoderFactory;
 import dev.kiln.api.error.ConflictException;
 import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.stream.LiveStream;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +47,20 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
     private final Map<StreamKey, ProfileOutput> outputs = new LinkedHashMap<>();
     private final ExecutorService sinkExecutor;
     private final ScheduledExecutorService watchdog;
+    private final Supplier<Optional<TranscoderFactory>> transcoders;
 
     public DefaultStreamRegistry(VirtualHostRegistry model, StreamEvents events, Clock clock, Duration inputTimeout) {
+        this(model, events, clock, inputTimeout, Optional::empty);
+    }
+
+    /**
+     * @param transcoders the codec plugin's factory, when one is installed (looked up each time
+     *                    an input's tracks are declared)
+     */
+    public DefaultStreamRegistry(VirtualHostRegistry model, StreamEvents events, Clock clock, Duration inputTimeout,
+                                 Supplier<Optional<TranscoderFactory>> transcoders) {
         this.model = model;
+        this.transcoders = transcoders;
         this.events = events;
         this.clock = clock;
         this.inputTimeout = inputTimeout;
@@ -78,7 +91,7 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
                 throw new ConflictException("The stream [" + key + "] is already being published");
             }
             for (OutputProfile p : app.getOutputProfiles().getOutputProfileList()) {
-                ProfileOutput o = new ProfileOutput(input, p);
+                ProfileOutput o = new ProfileOutput(input, p, transcoders);
                 if (outputs.containsKey(o.key()) || outs.stream().anyMatch(x -> x.key().equals(o.key()))) {
                     log.warn("Output profile [{}] of {} gives the output stream [{}], which exists already: skipped",
                             p.getName(), key.appPath(), o.key().name());

@@ -9,31 +9,82 @@ import dev.kiln.api.stream.Subscription;
 import dev.kiln.api.stream.TrackStats;
 import dev.kiln.api.stream.TrafficStats;
 import dev.kiln.api.stream.UnavailableTrack;
+import dev.kiln.api.codec.Transcoder;
+import dev.kiln.api.codec.TranscoderFactory;
 import dev.kiln.proto.v1.OutputProfile;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * An output stream of one output profile: a view of its input whose tracks are the
- * profile's passed-through encodes, renumbered from 0. Subscribing subscribes to the input
- * and maps track ids on the way; payloads are shared, never copied.
+ * An output stream of one output profile. When every encode passes through, it is a view of
+ * its input whose tracks are renumbered from 0: subscribing subscribes to the input and maps
+ * track ids on the way, sharing payloads. When an encode needs transcoding and a codec
+ * plugin is installed, the plugin's transcoder writes the whole output into a stream of its
+ * own, and subscribers get that one.
  */
 final class ProfileOutput implements LiveStream {
+    private static final Logger log = LoggerFactory.getLogger(ProfileOutput.class);
+
     private final BusInput input;
     private final OutputProfile profile;
+    private final Supplier<Optional<TranscoderFactory>> transcoders;
     private final StreamKey key;
     private volatile OutputPlan plan;
+    /** Non-null while a transcoder makes this output. */
+    private volatile BusInput produced;
+    private Transcoder transcoder;
 
-    ProfileOutput(BusInput input, OutputProfile profile) {
+    ProfileOutput(BusInput input, OutputProfile profile, Supplier<Optional<TranscoderFactory>> transcoders) {
         this.input = input;
         this.profile = profile;
+        this.transcoders = transcoders;
         this.key = new StreamKey(input.key().vhost(), input.key().app(),
                 OutputPlan.outputName(profile, input.key().name()));
         this.plan = OutputPlan.of(profile, input.key().name(), List.of());
     }
 
-    void replan(List<Track> inputTracks) {
+    /** Called with the input's lock held when its tracks are (re)declared. */
+    synchronized void replan(List<Track> inputTracks) {
         plan = OutputPlan.of(profile, input.key().name(), inputTracks);
+        stopTranscoder();
+        if (plan.missing().isEmpty()) {
+            return;
+        }
+        Optional<TranscoderFactory> factory = transcoders.get();
+        if (factory.isEmpty()) {
+            return;
+        }
+        BusInput target = produced != null ? produced : input.derive(key);
+        try {
+            transcoder = factory.get().start(input, OutputSpecs.of(profile, key.name()), target);
+            produced = target;
+            log.info("Output {} is transcoded ({} encode(s) not passed through)", key, plan.missing().size());
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("The codec plugin could not start output {}: {}", key, e.toString());
+        }
+    }
+
+    /** The input ended: stop the transcoder and end the stream it wrote. */
+    synchronized void inputClosed() {
+        stopTranscoder();
+        if (produced != null) {
+            produced.close();
+        }
+    }
+
+    private void stopTranscoder() {
+        if (transcoder != null) {
+            try {
+                transcoder.close();
+            } catch (RuntimeException e) {
+                log.warn("Closing the transcoder of {} failed: {}", key, e.toString());
+            }
+            transcoder = null;
+        }
     }
 
     BusInput input() {
@@ -71,16 +122,21 @@ final class ProfileOutput implements LiveStream {
 
     @Override
     public List<Track> tracks() {
-        return plan.tracks().stream().map(OutputPlan.MappedTrack::output).toList();
+        BusInput p = produced;
+        return p != null ? p.tracks() : plan.tracks().stream().map(OutputPlan.MappedTrack::output).toList();
     }
 
     @Override
     public List<UnavailableTrack> unavailableTracks() {
-        return plan.missing();
+        return produced != null ? List.of() : plan.missing();
     }
 
     @Override
     public TrackStats trackStats(int trackId) {
+        BusInput p = produced;
+        if (p != null) {
+            return p.trackStats(trackId);
+        }
         return plan.tracks().stream()
                 .filter(m -> m.output().id() == trackId)
                 .findFirst()
@@ -95,7 +151,8 @@ final class ProfileOutput implements LiveStream {
 
     @Override
     public Subscription subscribe(StreamSink sink, String kind, int queueSize) {
-        return input.subscribe(new Remapper(sink), kind, queueSize);
+        BusInput p = produced;
+        return p != null ? p.subscribe(sink, kind, queueSize) : input.subscribe(new Remapper(sink), kind, queueSize);
     }
 
     @Override
