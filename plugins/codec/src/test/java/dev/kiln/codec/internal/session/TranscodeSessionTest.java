@@ -1,0 +1,173 @@
+package dev.kiln.codec.internal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.kiln.api.codec.EncodeSpec;
+import dev.kiln.api.codec.OutputSpec;
+import dev.kiln.api.media.Codec;
+import dev.kiln.api.media.MediaPacket;
+import dev.kiln.api.media.MediaType;
+import dev.kiln.api.media.Track;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real media through a session: a 3 s 640x360 H.264 + AAC FLV made by the bundled ffmpeg. */
+class TranscodeSessionTest {
+    private static final Executor INLINE = Runnable::run;
+
+    @TempDir
+    static Path dir;
+    private static Path flv;
+
+    @BeforeAll
+    static void media() {
+        flv = Media.makeFlv(dir, "640x360", 3);
+    }
+
+    static EncodeSpec video(String name, Codec codec, int w, int h, int bitrate, int kfi, String modules) {
+        return new EncodeSpec(name, MediaType.VIDEO, false, codec, w, h, 0, bitrate, kfi, 0, "", "", modules, 0, 0,
+                Map.of());
+    }
+
+    static EncodeSpec audio(String name, Codec codec, int bitrate, int rate, int channels, Map<String, String> match) {
+        return new EncodeSpec(name, MediaType.AUDIO, false, codec, 0, 0, 0, bitrate, 0, 0, "", "", "", rate, channels,
+                match);
+    }
+
+    static EncodeSpec bypassVideo() {
+        return new EncodeSpec("bypass_video", MediaType.VIDEO, true, null, 0, 0, 0, 0, 0, 0, "", "", "", 0, 0, Map.of());
+    }
+
+    /** Feeds every packet and the end; returns the input so that its payloads can be checked. */
+    private static Media.Input run(OutputSpec spec, Fakes.Output out, Executor executor) {
+        Media.Input in = Media.read(flv);
+        Fakes.Input input = new Fakes.Input();
+        TranscodeSession session = new TranscodeSession(input, spec, out, executor, () -> { }).start();
+        input.sink.onTracks(in.tracks());
+        in.packets().forEach(input.sink::onPacket);
+        input.sink.onEnd();
+        session.close();
+        assertThat(input.unsubscribed).isTrue();
+        return in;
+    }
+
+    private static void assertAllReleased(Media.Input in, Fakes.Output out) {
+        out.packets.forEach(p -> p.payload().release());
+        assertThat(in.packets()).allSatisfy(p -> assertThat(p.payload().refCount()).isZero());
+    }
+
+    @Test
+    void defaultProfileAndARenditionComeOutAsPlayableTracks() {
+        OutputSpec spec = new OutputSpec("abr", "cam_abr", List.of(bypassVideo(),
+                video("v240", Codec.H264, 426, 240, 400_000, 0, ""),
+                audio("opus", Codec.OPUS, 96_000, 48_000, 2, Map.of()),
+                audio("aac", Codec.AAC, 0, 0, 0, Map.of("codec", "eq")),
+                audio("aac_mono", Codec.AAC, 64_000, 22_050, 1, Map.of())));
+        Fakes.Output out = new Fakes.Output();
+        Media.Input in = run(spec, out, INLINE);
+
+        assertThat(out.trackCalls).hasSize(1);
+        List<Track> tracks = out.trackCalls.get(0);
+        assertThat(tracks).extracting(Track::id).containsExactly(0, 1, 2, 3, 4);
+        assertThat(tracks).extracting(Track::name).containsExactly("bypass_video", "v240", "opus", "aac", "aac_mono");
+        assertThat(tracks.get(0).config()).isEqualTo(in.tracks().get(0).config());
+        assertThat(tracks.get(1).config()[0]).as("avcC").isEqualTo((byte) 1);
+        assertThat(tracks.get(2).timescale()).isEqualTo(48_000);
+        assertThat(new String(tracks.get(2).config(), 0, 8)).isEqualTo("OpusHead");
+
+        Path mp4 = dir.resolve("abr.mp4");
+        Media.writeMp4(mp4, tracks, out.packets);
+        Map<String, String> p = Media.probe(mp4);
+        assertThat(p).containsEntry("streams.stream.0.codec_name", "h264")
+                .containsEntry("streams.stream.0.width", "640")
+                .containsEntry("streams.stream.1.codec_name", "h264")
+                .containsEntry("streams.stream.1.width", "426")
+                .containsEntry("streams.stream.1.height", "240")
+                .containsEntry("streams.stream.2.codec_name", "opus")
+                .containsEntry("streams.stream.2.sample_rate", "48000")
+                .containsEntry("streams.stream.2.channels", "2")
+                .containsEntry("streams.stream.3.codec_name", "aac")
+                .containsEntry("streams.stream.3.sample_rate", "44100")
+                .containsEntry("streams.stream.4.codec_name", "aac")
+                .containsEntry("streams.stream.4.sample_rate", "22050")
+                .containsEntry("streams.stream.4.channels", "1");
+        assertThat(out.of(1)).as("every input frame encoded").hasSize(90);
+        // The test's MP4 writer gives the last sample no duration; ffprobe may not count it.
+        assertThat(Integer.parseInt(p.get("streams.stream.1.nb_read_frames"))).isBetween(89, 90);
+        assertThat(Double.parseDouble(p.get("format.duration"))).isCloseTo(3.0, within(0.3));
+        long opusEnd = out.of(2).stream().mapToLong(MediaPacket::pts).max().orElseThrow();
+        assertThat(opusEnd / 48_000.0).as("opus covers the input").isCloseTo(3.0, within(0.15));
+        assertAllReleased(in, out);
+    }
+
+    @Test
+    void renditionsOfOneStreamHaveKeyFramesAtTheSameTimes() {
+        OutputSpec spec = new OutputSpec("ladder", "cam_l", List.of(
+                video("a", Codec.H264, 320, 0, 300_000, 15, ""),
+                video("b", Codec.H264, 0, 90, 100_000, 15, "")));
+        Fakes.Output out = new Fakes.Output();
+        Media.Input in = run(spec, out, INLINE);
+        List<Track> tracks = out.trackCalls.get(0);
+        assertThat(tracks.get(0).width()).isEqualTo(320);
+        assertThat(tracks.get(0).height()).as("aspect kept").isEqualTo(180);
+        assertThat(tracks.get(1).width()).isEqualTo(160);
+        List<Long> keysA = out.of(0).stream().filter(MediaPacket::keyframe).map(MediaPacket::pts).toList();
+        List<Long> keysB = out.of(1).stream().filter(MediaPacket::keyframe).map(MediaPacket::pts).toList();
+        assertThat(keysA).hasSize(6).isEqualTo(keysB);
+        assertAllReleased(in, out);
+    }
+
+    @Test
+    void nvencWithoutAGpuFallsBackToTheCpu() {
+        OutputSpec spec = new OutputSpec("nv", "cam_nv", List.of(video("nv", Codec.H264, 320, 180, 300_000, 0, "nv")));
+        Fakes.Output out = new Fakes.Output();
+        Media.Input in = run(spec, out, INLINE);
+        assertThat(out.trackCalls.get(0)).singleElement().satisfies(t -> {
+            assertThat(t.codec()).isEqualTo(Codec.H264);
+            assertThat(t.config()[0]).isEqualTo((byte) 1);
+        });
+        assertThat(out.of(0)).hasSize(90);
+        assertAllReleased(in, out);
+    }
+
+    @Test
+    void anEncoderThatCannotOpenLeavesTheOtherTracksGoing() {
+        OutputSpec spec = new OutputSpec("bad", "cam_bad", List.of(
+                video("hevc", Codec.H265, 320, 180, 300_000, 0, ""),
+                audio("opus", Codec.OPUS, 64_000, 48_000, 2, Map.of()),
+                audio("bad_rate", Codec.AAC, 64_000, 1234, 2, Map.of())));
+        Fakes.Output out = new Fakes.Output();
+        Media.Input in = run(spec, out, INLINE);
+        assertThat(out.trackCalls.get(0)).extracting(Track::name).containsExactly("opus");
+        assertThat(out.of(1)).hasSizeGreaterThan(100);
+        assertAllReleased(in, out);
+    }
+
+    @Test
+    void closingMidStreamOnThePoolFreesEveryPayload() {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            OutputSpec spec = new OutputSpec("abr", "cam_abr", List.of(
+                    video("v", Codec.H264, 320, 180, 300_000, 0, ""), audio("opus", Codec.OPUS, 0, 0, 0, Map.of())));
+            Media.Input in = Media.read(flv);
+            Fakes.Input input = new Fakes.Input();
+            Fakes.Output out = new Fakes.Output();
+            TranscodeSession session = new TranscodeSession(input, spec, out, pool, () -> { }).start();
+            input.sink.onTracks(in.tracks());
+            in.packets().subList(0, in.packets().size() / 2).forEach(input.sink::onPacket);
+            session.close();
+            in.packets().subList(in.packets().size() / 2, in.packets().size()).forEach(input.sink::onPacket);
+            assertAllReleased(in, out);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
