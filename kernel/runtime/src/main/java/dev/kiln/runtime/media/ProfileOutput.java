@@ -37,6 +37,7 @@ final class ProfileOutput implements LiveStream {
     /** Non-null while a transcoder makes this output. */
     private volatile BusInput produced;
     private Transcoder transcoder;
+    private final List<OutputSubscription> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ProfileOutput(BusInput input, OutputProfile profile, Supplier<Optional<TranscoderFactory>> transcoders) {
         this.input = input;
@@ -61,7 +62,10 @@ final class ProfileOutput implements LiveStream {
         BusInput target = produced != null ? produced : input.derive(key);
         try {
             transcoder = factory.get().start(input, OutputSpecs.of(profile, key.name()), target);
-            produced = target;
+            if (produced == null) {
+                produced = target;
+                reattachSubscribers();
+            }
             log.info("Output {} is transcoded ({} encode(s) not passed through)", key, plan.missing().size());
         } catch (RuntimeException | LinkageError e) {
             log.warn("The codec plugin could not start output {}: {}", key, e.toString());
@@ -151,8 +155,28 @@ final class ProfileOutput implements LiveStream {
 
     @Override
     public Subscription subscribe(StreamSink sink, String kind, int queueSize) {
-        BusInput p = produced;
-        return p != null ? p.subscribe(sink, kind, queueSize) : input.subscribe(new Remapper(sink), kind, queueSize);
+        OutputSubscription s = new OutputSubscription(this, sink, kind, queueSize);
+        synchronized (this) {
+            subscribers.add(s);
+            s.attach(produced);
+        }
+        return s;
+    }
+
+    /** Moves every subscriber to where the output now comes from (view or transcoder). */
+    private void reattachSubscribers() {
+        for (OutputSubscription s : subscribers) {
+            s.attach(produced);
+        }
+    }
+
+    void detached(OutputSubscription s) {
+        subscribers.remove(s);
+    }
+
+    /** Subscribes a sink to the input through the track-id mapping of this output's plan. */
+    Subscription subscribeToView(StreamSink sink, String kind, int queueSize) {
+        return input.subscribe(new Remapper(sink), kind, queueSize);
     }
 
     @Override

@@ -76,6 +76,54 @@ class TranscodedOutputTest {
     }
 
     @Test
+    void aSubscriberThatCameBeforeTheTracksMovesToTheTranscodedStream() throws Exception {
+        CountingPayload.ALL.clear();
+        FakeTranscoders plugin = new FakeTranscoders();
+        try (var store = SqliteStateStore.open(dir.resolve("k.db"));
+             var events = new StreamEvents(List::of)) {
+            var model = VirtualHostRegistry.load(List.of(new DeclaredVirtualHost(
+                    VirtualHost.newBuilder().setName("default").setHost(Host.newBuilder().addNames("*")).build(),
+                    List.of(Application.newBuilder().setName("app").build()))), store);
+            var bus = new DefaultStreamRegistry(model, events, Clock.systemUTC(), Duration.ofSeconds(30),
+                    () -> Optional.of(plugin));
+            StreamWriter w = bus.publish(new PublishRequest(KEY, "Rtmp", "", () -> {}));
+            var tracks = new CopyOnWriteArrayList<List<Track>>();
+            var got = new CopyOnWriteArrayList<MediaPacket>();
+            var ends = new java.util.concurrent.atomic.AtomicInteger();
+            // Subscribed while the output is still a view (no tracks yet), like a reserved record task.
+            bus.findOutput(KEY).orElseThrow().subscribe(new StreamSink() {
+                @Override
+                public void onTracks(List<Track> t) {
+                    tracks.add(t);
+                }
+
+                @Override
+                public void onPacket(MediaPacket p) {
+                    got.add(p);
+                    p.payload().release();
+                }
+
+                @Override
+                public void onEnd() {
+                    ends.incrementAndGet();
+                }
+            }, "file", 100);
+            w.setTracks(List.of(VIDEO, AUDIO));
+            w.write(new MediaPacket(0, 0, 0, true, new CountingPayload(10)));
+            w.write(new MediaPacket(1, 20, 20, true, new CountingPayload(10)));
+            await(() -> got.size() == 3);
+            assertThat(got).extracting(MediaPacket::trackId).containsExactly(0, 1, 2);
+            assertThat(tracks.get(tracks.size() - 1)).extracting(Track::name)
+                    .containsExactly("bypass_video", "opus", "aac");
+            assertThat(ends).hasValue(0); // the move is invisible to the sink
+            w.close();
+            await(() -> ends.get() == 1);
+            await(() -> CountingPayload.unreleased() == 0);
+            bus.close();
+        }
+    }
+
+    @Test
     void aCodecPluginMakesTheOutputWithAllItsTracks() throws Exception {
         CountingPayload.ALL.clear();
         FakeTranscoders plugin = new FakeTranscoders();
