@@ -6,7 +6,8 @@
 #   bench/rtmp-ingest/run.sh [--levels=50,100,200] [--duration=30s] [--warmup=10s] [--servers=kiln,nginx] ...
 #
 # Builds the distribution and the harness first (mvn -DskipTests package of dist and bench with
-# the modules they need); set KILN_BENCH_SKIP_BUILD=1 to use what is already built. nginx and its
+# the modules they need); set KILN_BENCH_SKIP_BUILD=1 to use what is already built. Runs from a
+# snapshot of both, with Kiln's RTMP bundle alone. nginx and its
 # RTMP module come from Debian (nginx, libnginx-mod-rtmp): installed with apt-get when missing and
 # running as root, without starting the system's nginx service.
 set -eu
@@ -60,5 +61,14 @@ else
     JAVA=java
 fi
 
-exec "$JAVA" -Xmx512m -cp bench/target/kiln-bench.jar dev.kiln.bench.rtmp.RtmpIngestBench \
-    --kiln-home="$root/dist/target/kiln" "$@"
+# Run from a snapshot of the distribution and the harness, so that a rebuild in the checkout
+# during the run changes nothing under the running processes. Kiln runs its RTMP bundle alone
+# (--kiln-plugins): no codec bundle, whose default output profile would add an Opus encode.
+snap=$(mktemp -d "${TMPDIR:-/tmp}/kiln-rtmp-bench-snapshot.XXXXXX")
+trap 'rm -rf "$snap"' EXIT
+cp -r dist/target/kiln "$snap/kiln"
+mkdir "$snap/bench"
+cp -r bench/target/kiln-bench.jar bench/target/lib "$snap/bench/"
+
+"$JAVA" -Xmx512m -cp "$snap/bench/kiln-bench.jar" dev.kiln.bench.rtmp.RtmpIngestBench \
+    --kiln-home="$snap/kiln" "$@"

@@ -33,9 +33,18 @@ public final class KilnIngestServer implements IngestServer {
         this.rtmpPort = rtmpPort;
     }
 
+    /** Starts Kiln with every bundle of the distribution's plugins folder. */
     public static KilnIngestServer start(Path home, Path work, String jvmOpts) throws IOException {
+        return start(home, work, jvmOpts, "*.jar");
+    }
+
+    /**
+     * Starts Kiln with the bundles of the distribution's plugins folder that match
+     * {@code pluginGlob} (e.g. {@code kiln-ingest-rtmp-*.jar}: RTMP ingest alone, no transcoding).
+     */
+    public static KilnIngestServer start(Path home, Path work, String jvmOpts, String pluginGlob) throws IOException {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
-        try (var jars = Files.newDirectoryStream(home.resolve("plugins"), "*.jar")) {
+        try (var jars = Files.newDirectoryStream(home.resolve("plugins"), pluginGlob)) {
             for (Path jar : jars) {
                 Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }

@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param servers       which servers to run: kiln, nginx
  * @param kilnHome      the distribution to start
  * @param kilnJvmOpts   KILN_JAVA_OPTS of the Kiln process
+ * @param kilnPlugins   which bundles of the distribution Kiln runs (a glob; default: RTMP ingest only)
  * @param nginx         the nginx executable
  * @param nginxModule   the RTMP module nginx loads
  * @param nginxWorkers  nginx worker_processes (1: nginx-rtmp's live mode and rtmp_stat work per worker)
@@ -25,12 +26,13 @@ import java.util.Locale;
  * @param work          folder for server logs, configurations and the FLV
  */
 record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup, List<String> servers,
-                        Path kilnHome, String kilnJvmOpts, Path nginx, Path nginxModule, String nginxWorkers,
+                        Path kilnHome, String kilnJvmOpts, String kilnPlugins, Path nginx, Path nginxModule, String nginxWorkers,
                         Path flv, int flvSeconds, String videoBitrate, Path work) {
 
     static final String USAGE = String.join("\n",
             "Usage: RtmpIngestBench [--levels=50,100,200] [--duration=30s] [--warmup=10s] [--servers=kiln,nginx]",
             "         [--kiln-home=dist/target/kiln] [--kiln-jvm-opts='-Xms256m -Xmx1g']",
+            "         [--kiln-plugins='kiln-ingest-rtmp-*.jar']",
             "         [--nginx=/usr/sbin/nginx] [--nginx-module=/usr/lib/nginx/modules/ngx_rtmp_module.so]",
             "         [--nginx-workers=1] [--flv=FILE] [--flv-seconds=30] [--video-bitrate=2400k]",
             "         [--work=/tmp/kiln-rtmp-bench]",
@@ -43,6 +45,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
         List<String> servers = List.of("kiln", "nginx");
         Path kilnHome = Paths.get("dist/target/kiln");
         String kilnJvmOpts = "-Xms256m -Xmx1g";
+        String kilnPlugins = "kiln-ingest-rtmp-*.jar";
         Path nginx = Paths.get("/usr/sbin/nginx");
         Path module = Paths.get("/usr/lib/nginx/modules/ngx_rtmp_module.so");
         String workers = "1";
@@ -64,6 +67,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
                 case "servers" -> servers = Arrays.stream(value.split(",")).map(String::trim).toList();
                 case "kiln-home" -> kilnHome = Paths.get(value);
                 case "kiln-jvm-opts" -> kilnJvmOpts = value;
+                case "kiln-plugins" -> kilnPlugins = value;
                 case "nginx" -> nginx = Paths.get(value);
                 case "nginx-module" -> module = Paths.get(value);
                 case "nginx-workers" -> workers = value;
@@ -87,7 +91,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
         }
         work = work.toAbsolutePath().normalize();
         return new RtmpBenchOptions(levels, duration, warmup, servers, kilnHome.toAbsolutePath().normalize(),
-                kilnJvmOpts, nginx, module, workers, flv == null ? work.resolve("source.flv") : flv.toAbsolutePath(),
+                kilnJvmOpts, kilnPlugins, nginx, module, workers, flv == null ? work.resolve("source.flv") : flv.toAbsolutePath(),
                 flvSeconds, videoBitrate, work);
     }
 

@@ -54,7 +54,7 @@ public final class RtmpIngestBench {
     private static LevelResult runLevel(RtmpBenchOptions o, FlvFile flv, String which, int streams) throws Exception {
         Path work = Files.createTempDirectory(o.work(), which + "-" + streams + "-");
         try (IngestServer server = which.equals("kiln")
-                ? KilnIngestServer.start(o.kilnHome(), work, o.kilnJvmOpts())
+                ? KilnIngestServer.start(o.kilnHome(), work, o.kilnJvmOpts(), o.kilnPlugins())
                 : NginxRtmpServer.start(o.nginx(), o.nginxModule(), o.nginxWorkers(), work);
              PacedSender sender = new PacedSender()) {
             progress("%s: started (pid %d), %d publishers", server.name(), server.pid(), streams);
