@@ -104,13 +104,20 @@ final class Pipeline implements AutoCloseable {
                 log.info("{}: passes input {} through", what, e.input());
                 continue;
             }
+            Source source = sources.get(e.input().id());
+            if (source == null) {
+                try {
+                    source = new Source(new Decoder(e.input()));
+                } catch (AvException ex) {
+                    // The publisher sent a configuration FFmpeg cannot decode: its fault, not ours.
+                    log.warn("{}: the input {} cannot be decoded, so no {} is made: {}", what, e.input(),
+                            EncodePlan.target(e), ex.getMessage());
+                    continue;
+                }
+                sources.put(e.input().id(), source);
+            }
             Rendition r = new Rendition(e);
             try {
-                Source source = sources.get(e.input().id());
-                if (source == null) {
-                    source = new Source(new Decoder(e.input()));
-                    sources.put(e.input().id(), source);
-                }
                 Track t;
                 if (e.spec().type() == MediaType.VIDEO) {
                     double fps = input.trackStats(e.input().id()).framerate();
@@ -135,7 +142,9 @@ final class Pipeline implements AutoCloseable {
                         : r.video.encoder().name(), r.audio != null ? r.audio.encoder().module() : r.video.encoder().module());
             } catch (AvException | IllegalArgumentException ex) {
                 r.close();
-                log.error("{}: cannot encode to {}: {}", what, EncodePlan.target(e), ex.getMessage());
+                // WARN, not ERROR: one stream's track is lost (its input or settings are at
+                // fault); the server and the other tracks go on.
+                log.warn("{}: cannot encode to {}: {}", what, EncodePlan.target(e), ex.getMessage());
             }
         }
         sources.values().removeIf(s -> {
@@ -186,7 +195,7 @@ final class Pipeline implements AutoCloseable {
                     r.audio.encode(frame, c -> write(id, c));
                 }
             } catch (AvException ex) {
-                log.error("{} encode '{}' (track {}): failed, the track stops: {}", label, r.entry.spec().name(), id,
+                log.warn("{} encode '{}' (track {}): failed, the track stops: {}", label, r.entry.spec().name(), id,
                         ex.getMessage());
                 r.close();
             }
