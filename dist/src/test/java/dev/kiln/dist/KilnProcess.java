@@ -332,7 +332,7 @@ public final class KilnProcess implements AutoCloseable {
         private Path pluginsDir;
         private final Map<String, String> env = new LinkedHashMap<>();
         private String javaOpts = "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
-        private boolean distributionPlugins;
+        private String distributionPlugins;
         private Duration readyLimit = Duration.ofSeconds(
                 Long.getLong("kiln.it.readySeconds", 90));
 
@@ -389,7 +389,12 @@ public final class KilnProcess implements AutoCloseable {
 
         /** Starts with the distribution's bundles ({@code <dist>/plugins/*.jar}) copied into its plugins folder. */
         public Builder distributionPlugins() {
-            this.distributionPlugins = true;
+            return distributionPlugins("*.jar");
+        }
+
+        /** Starts with the distribution's bundles that match {@code glob} (e.g. {@code kiln-ingest-rtmp-*.jar}). */
+        public Builder distributionPlugins(String glob) {
+            this.distributionPlugins = glob;
             return this;
         }
 
@@ -420,8 +425,8 @@ public final class KilnProcess implements AutoCloseable {
                 Path data = defaultDataDir ? work.resolve("data") : dataDir != null ? dataDir : work.resolve("data");
                 Path plugins = pluginsDir != null ? pluginsDir : work.resolve("plugins");
                 Files.createDirectories(plugins);
-                if (distributionPlugins) {
-                    copyJars(home.resolve("plugins"), plugins);
+                if (distributionPlugins != null) {
+                    copyJars(home.resolve("plugins"), distributionPlugins, plugins);
                 }
                 int[] ports = freePorts(4);
 
@@ -462,8 +467,8 @@ public final class KilnProcess implements AutoCloseable {
         }
     }
 
-    private static void copyJars(Path from, Path to) throws IOException {
-        try (var jars = Files.newDirectoryStream(from, "*.jar")) {
+    private static void copyJars(Path from, String glob, Path to) throws IOException {
+        try (var jars = Files.newDirectoryStream(from, glob)) {
             for (Path jar : jars) {
                 Files.copy(jar, to.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }

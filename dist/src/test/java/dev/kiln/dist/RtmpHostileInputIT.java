@@ -45,7 +45,7 @@ class RtmpHostileInputIT {
 
     @RegisterExtension
     static final KilnServer KILN = new KilnServer(KilnProcess.builder().name("rtmp-hostile")
-            .distributionPlugins()
+            .distributionPlugins(RtmpIngestIT.RTMP_BUNDLE)
             .javaOption("-Dio.netty.leakDetection.level=PARANOID"));
 
     @Test
