@@ -156,9 +156,13 @@ final class ProfileOutput implements LiveStream {
     @Override
     public Subscription subscribe(StreamSink sink, String kind, int queueSize) {
         OutputSubscription s = new OutputSubscription(this, sink, kind, queueSize);
-        synchronized (this) {
-            subscribers.add(s);
-            s.attach(produced);
+        // Lock order everywhere: input, then this output, then the subscription (the input's
+        // setTracks holds the input's lock when it replans this output).
+        synchronized (input) {
+            synchronized (this) {
+                subscribers.add(s);
+                s.attach(produced);
+            }
         }
         return s;
     }

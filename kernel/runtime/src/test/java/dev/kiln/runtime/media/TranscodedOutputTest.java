@@ -124,6 +124,51 @@ class TranscodedOutputTest {
     }
 
     @Test
+    void subscribingWhileTheSourceRedeclaresTracksDoesNotDeadlock() throws Exception {
+        FakeTranscoders plugin = new FakeTranscoders();
+        try (var store = SqliteStateStore.open(dir.resolve("k.db"));
+             var events = new StreamEvents(List::of)) {
+            var model = VirtualHostRegistry.load(List.of(new DeclaredVirtualHost(
+                    VirtualHost.newBuilder().setName("default").setHost(Host.newBuilder().addNames("*")).build(),
+                    List.of(Application.newBuilder().setName("app").build()))), store);
+            var bus = new DefaultStreamRegistry(model, events, Clock.systemUTC(), Duration.ofSeconds(30),
+                    () -> Optional.of(plugin));
+            StreamWriter w = bus.publish(new PublishRequest(KEY, "Rtmp", "", () -> {}));
+            LiveStream out = bus.findOutput(KEY).orElseThrow();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var source = pool.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        w.setTracks(List.of(VIDEO, AUDIO)); // replans the output under the input's lock
+                    }
+                });
+                var subscriber = pool.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        out.subscribe(new StreamSink() {
+                            @Override
+                            public void onTracks(List<Track> tracks) {}
+
+                            @Override
+                            public void onPacket(MediaPacket p) {
+                                p.payload().release();
+                            }
+
+                            @Override
+                            public void onEnd() {}
+                        }, "file", 10).close();
+                    }
+                });
+                source.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                subscriber.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            w.close();
+            bus.close();
+        }
+    }
+
+    @Test
     void aCodecPluginMakesTheOutputWithAllItsTracks() throws Exception {
         CountingPayload.ALL.clear();
         FakeTranscoders plugin = new FakeTranscoders();
