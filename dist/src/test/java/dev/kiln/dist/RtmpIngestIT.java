@@ -23,7 +23,7 @@ class RtmpIngestIT {
      * The distribution's RTMP bundle alone: these tests are about ingest, and the codec bundle's
      * default output profile would add an Opus encode per stream (20 of them on a small machine).
      */
-    static final String RTMP_BUNDLE = "kiln-ingest-rtmp-*.jar";
+    static final String RTMP_BUNDLE = "kiln-{rtmp-protocol,ingest-rtmp}-*.jar";
     private static final int INPUT_TIMEOUT_SECONDS = 4;
     private static final Duration LISTED_LIMIT = Duration.ofSeconds(2);
     private static final Duration START_LIMIT = Duration.ofSeconds(20);

@@ -40,7 +40,7 @@ public final class KilnIngestServer implements IngestServer {
 
     /**
      * Starts Kiln with the bundles of the distribution's plugins folder that match
-     * {@code pluginGlob} (e.g. {@code kiln-ingest-rtmp-*.jar}: RTMP ingest alone, no transcoding).
+     * {@code pluginGlob} (e.g. {@code kiln-{rtmp-protocol,ingest-rtmp}-*.jar}: RTMP ingest alone, no transcoding).
      */
     public static KilnIngestServer start(Path home, Path work, String jvmOpts, String pluginGlob) throws IOException {
         Path plugins = Files.createDirectories(work.resolve("plugins"));

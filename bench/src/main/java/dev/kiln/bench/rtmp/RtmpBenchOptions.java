@@ -32,7 +32,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
     static final String USAGE = String.join("\n",
             "Usage: RtmpIngestBench [--levels=50,100,200] [--duration=30s] [--warmup=10s] [--servers=kiln,nginx]",
             "         [--kiln-home=dist/target/kiln] [--kiln-jvm-opts='-Xms256m -Xmx1g']",
-            "         [--kiln-plugins='kiln-ingest-rtmp-*.jar']",
+            "         [--kiln-plugins='kiln-{rtmp-protocol,ingest-rtmp}-*.jar']",
             "         [--nginx=/usr/sbin/nginx] [--nginx-module=/usr/lib/nginx/modules/ngx_rtmp_module.so]",
             "         [--nginx-workers=1] [--flv=FILE] [--flv-seconds=30] [--video-bitrate=2400k]",
             "         [--work=/tmp/kiln-rtmp-bench]",
@@ -45,7 +45,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
         List<String> servers = List.of("kiln", "nginx");
         Path kilnHome = Paths.get("dist/target/kiln");
         String kilnJvmOpts = "-Xms256m -Xmx1g";
-        String kilnPlugins = "kiln-ingest-rtmp-*.jar";
+        String kilnPlugins = "kiln-{rtmp-protocol,ingest-rtmp}-*.jar";
         Path nginx = Paths.get("/usr/sbin/nginx");
         Path module = Paths.get("/usr/lib/nginx/modules/ngx_rtmp_module.so");
         String workers = "1";

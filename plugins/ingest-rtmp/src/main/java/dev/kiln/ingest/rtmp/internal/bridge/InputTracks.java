@@ -2,16 +2,16 @@ package dev.kiln.ingest.rtmp.internal.bridge;
 
 import dev.kiln.api.media.Codec;
 import dev.kiln.api.media.Track;
-import dev.kiln.ingest.rtmp.internal.flv.AudioCodec;
-import dev.kiln.ingest.rtmp.internal.flv.AudioSpecificConfig;
-import dev.kiln.ingest.rtmp.internal.flv.AudioTag;
-import dev.kiln.ingest.rtmp.internal.flv.AvcDecoderConfig;
-import dev.kiln.ingest.rtmp.internal.flv.AvcSps;
-import dev.kiln.ingest.rtmp.internal.flv.FlvParseException;
-import dev.kiln.ingest.rtmp.internal.flv.HevcDecoderConfig;
-import dev.kiln.ingest.rtmp.internal.flv.HevcSps;
-import dev.kiln.ingest.rtmp.internal.flv.VideoCodec;
-import dev.kiln.ingest.rtmp.internal.flv.VideoTag;
+import dev.kiln.rtmp.protocol.flv.AudioCodec;
+import dev.kiln.rtmp.protocol.flv.AudioSpecificConfig;
+import dev.kiln.rtmp.protocol.flv.AudioTag;
+import dev.kiln.rtmp.protocol.flv.AvcDecoderConfig;
+import dev.kiln.rtmp.protocol.flv.AvcSps;
+import dev.kiln.rtmp.protocol.flv.FlvParseException;
+import dev.kiln.rtmp.protocol.flv.HevcDecoderConfig;
+import dev.kiln.rtmp.protocol.flv.HevcSps;
+import dev.kiln.rtmp.protocol.flv.VideoCodec;
+import dev.kiln.rtmp.protocol.flv.VideoTag;
 
 /**
  * The kernel {@link Track}s of an RTMP publish, made from FLV sequence headers: track 0 is the

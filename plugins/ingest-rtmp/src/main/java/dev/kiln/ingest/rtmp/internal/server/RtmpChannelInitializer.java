@@ -1,8 +1,8 @@
 package dev.kiln.ingest.rtmp.internal.server;
 
-import dev.kiln.ingest.rtmp.internal.chunk.ChunkDecoder;
-import dev.kiln.ingest.rtmp.internal.chunk.ChunkEncoder;
-import dev.kiln.ingest.rtmp.internal.handshake.HandshakeHandler;
+import dev.kiln.rtmp.protocol.chunk.ChunkDecoder;
+import dev.kiln.rtmp.protocol.chunk.ChunkEncoder;
+import dev.kiln.rtmp.protocol.handshake.HandshakeHandler;
 import dev.kiln.ingest.rtmp.internal.session.PublishListenerFactory;
 import dev.kiln.ingest.rtmp.internal.session.RtmpSession;
 import io.netty.channel.Channel;

@@ -1,7 +1,7 @@
 package dev.kiln.ingest.rtmp.internal.session;
 
-import dev.kiln.ingest.rtmp.internal.message.Command;
-import dev.kiln.ingest.rtmp.internal.message.ControlMessages;
+import dev.kiln.rtmp.protocol.message.Command;
+import dev.kiln.rtmp.protocol.message.ControlMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

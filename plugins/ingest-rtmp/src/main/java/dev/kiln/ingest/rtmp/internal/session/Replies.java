@@ -1,8 +1,8 @@
 package dev.kiln.ingest.rtmp.internal.session;
 
-import dev.kiln.ingest.rtmp.internal.amf.Amf0;
-import dev.kiln.ingest.rtmp.internal.message.CommandCodec;
-import dev.kiln.ingest.rtmp.internal.message.RtmpMessage;
+import dev.kiln.rtmp.protocol.amf.Amf0;
+import dev.kiln.rtmp.protocol.message.CommandCodec;
+import dev.kiln.rtmp.protocol.message.RtmpMessage;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.kiln.ingest.rtmp.internal.session;
 
-import dev.kiln.ingest.rtmp.internal.amf.AmfDecodeException;
-import dev.kiln.ingest.rtmp.internal.handshake.HandshakeHandler;
-import dev.kiln.ingest.rtmp.internal.message.CommandCodec;
-import dev.kiln.ingest.rtmp.internal.message.ControlMessages;
-import dev.kiln.ingest.rtmp.internal.message.MessageType;
-import dev.kiln.ingest.rtmp.internal.message.RtmpMessage;
+import dev.kiln.rtmp.protocol.amf.AmfDecodeException;
+import dev.kiln.rtmp.protocol.handshake.HandshakeHandler;
+import dev.kiln.rtmp.protocol.message.CommandCodec;
+import dev.kiln.rtmp.protocol.message.ControlMessages;
+import dev.kiln.rtmp.protocol.message.MessageType;
+import dev.kiln.rtmp.protocol.message.RtmpMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;

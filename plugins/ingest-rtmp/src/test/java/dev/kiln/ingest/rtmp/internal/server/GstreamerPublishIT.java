@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
 import dev.kiln.ingest.rtmp.LogCapture;
-import dev.kiln.ingest.rtmp.internal.flv.AudioSpecificConfig;
-import dev.kiln.ingest.rtmp.internal.flv.AvcDecoderConfig;
-import dev.kiln.ingest.rtmp.internal.flv.AvcSps;
-import dev.kiln.ingest.rtmp.internal.flv.VideoCodec;
+import dev.kiln.rtmp.protocol.flv.AudioSpecificConfig;
+import dev.kiln.rtmp.protocol.flv.AvcDecoderConfig;
+import dev.kiln.rtmp.protocol.flv.AvcSps;
+import dev.kiln.rtmp.protocol.flv.VideoCodec;
 import dev.kiln.ingest.rtmp.internal.session.RecordingListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -60,7 +60,7 @@ class GstreamerPublishIT {
   void captureLog() {
     log = LogCapture.of("dev.kiln.ingest.rtmp");
     handshakeLog = LogCapture.of(
-        dev.kiln.ingest.rtmp.internal.handshake.HandshakeHandler.class.getName(), Level.DEBUG);
+        dev.kiln.rtmp.protocol.handshake.HandshakeHandler.class.getName(), Level.DEBUG);
   }
 
   @AfterEach

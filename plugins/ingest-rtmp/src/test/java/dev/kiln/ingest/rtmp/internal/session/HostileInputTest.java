@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.kiln.ingest.rtmp.internal.amf.Amf0;
-import dev.kiln.ingest.rtmp.internal.message.CommandCodec;
-import dev.kiln.ingest.rtmp.internal.message.ControlMessages;
-import dev.kiln.ingest.rtmp.internal.message.MessageType;
-import dev.kiln.ingest.rtmp.internal.message.RtmpMessage;
+import dev.kiln.rtmp.protocol.amf.Amf0;
+import dev.kiln.rtmp.protocol.message.CommandCodec;
+import dev.kiln.rtmp.protocol.message.ControlMessages;
+import dev.kiln.rtmp.protocol.message.MessageType;
+import dev.kiln.rtmp.protocol.message.RtmpMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -94,7 +94,7 @@ class HostileInputTest {
       add(all, encoder, command(0, "createStream", 4, (Object) null));
       add(all, encoder, command(1, "publish", 5, null, "s?k=1", "live"));
       ByteBuf meta = Unpooled.buffer();
-      dev.kiln.ingest.rtmp.internal.amf.Amf0Encoder.encodeAll(meta, "@setDataFrame", "onMetaData",
+      dev.kiln.rtmp.protocol.amf.Amf0Encoder.encodeAll(meta, "@setDataFrame", "onMetaData",
           new Amf0.EcmaArray(Map.of("width", 640.0, "list", java.util.List.of(1.0, "x"))));
       add(all, encoder, new RtmpMessage(5, MessageType.DATA_AMF0, 1, 0, meta));
       for (int i = 0; i < 6; i++) {

@@ -1,12 +1,12 @@
 package dev.kiln.ingest.rtmp.internal.session;
 
-import dev.kiln.ingest.rtmp.internal.flv.AudioTag;
-import dev.kiln.ingest.rtmp.internal.flv.AudioTagParser;
-import dev.kiln.ingest.rtmp.internal.flv.FlvParseException;
-import dev.kiln.ingest.rtmp.internal.flv.TagKind;
-import dev.kiln.ingest.rtmp.internal.flv.VideoCodec;
-import dev.kiln.ingest.rtmp.internal.flv.VideoTag;
-import dev.kiln.ingest.rtmp.internal.flv.VideoTagParser;
+import dev.kiln.rtmp.protocol.flv.AudioTag;
+import dev.kiln.rtmp.protocol.flv.AudioTagParser;
+import dev.kiln.rtmp.protocol.flv.FlvParseException;
+import dev.kiln.rtmp.protocol.flv.TagKind;
+import dev.kiln.rtmp.protocol.flv.VideoCodec;
+import dev.kiln.rtmp.protocol.flv.VideoTag;
+import dev.kiln.rtmp.protocol.flv.VideoTagParser;
 import io.netty.buffer.ByteBuf;
 import java.net.SocketAddress;
 import java.util.List;

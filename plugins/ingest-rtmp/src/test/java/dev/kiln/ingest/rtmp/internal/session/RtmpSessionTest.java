@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.kiln.ingest.rtmp.LogCapture;
-import dev.kiln.ingest.rtmp.internal.amf.Amf0;
-import dev.kiln.ingest.rtmp.internal.message.Command;
-import dev.kiln.ingest.rtmp.internal.message.ControlMessages;
-import dev.kiln.ingest.rtmp.internal.message.MessageType;
-import dev.kiln.ingest.rtmp.internal.message.RtmpMessage;
+import dev.kiln.rtmp.protocol.amf.Amf0;
+import dev.kiln.rtmp.protocol.message.Command;
+import dev.kiln.rtmp.protocol.message.ControlMessages;
+import dev.kiln.rtmp.protocol.message.MessageType;
+import dev.kiln.rtmp.protocol.message.RtmpMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.LinkedHashMap;
@@ -254,7 +254,7 @@ class RtmpSessionTest {
 
   private static ByteBuf dataPayload(Object... values) {
     ByteBuf buf = Unpooled.buffer();
-    dev.kiln.ingest.rtmp.internal.amf.Amf0Encoder.encodeAll(buf, values);
+    dev.kiln.rtmp.protocol.amf.Amf0Encoder.encodeAll(buf, values);
     return buf;
   }
 }

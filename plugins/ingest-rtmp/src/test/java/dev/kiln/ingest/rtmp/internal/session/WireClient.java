@@ -1,12 +1,12 @@
 package dev.kiln.ingest.rtmp.internal.session;
 
-import dev.kiln.ingest.rtmp.internal.amf.AmfDecodeException;
-import dev.kiln.ingest.rtmp.internal.chunk.ChunkDecoder;
-import dev.kiln.ingest.rtmp.internal.chunk.ChunkEncoder;
-import dev.kiln.ingest.rtmp.internal.message.Command;
-import dev.kiln.ingest.rtmp.internal.message.CommandCodec;
-import dev.kiln.ingest.rtmp.internal.message.MessageType;
-import dev.kiln.ingest.rtmp.internal.message.RtmpMessage;
+import dev.kiln.rtmp.protocol.amf.AmfDecodeException;
+import dev.kiln.rtmp.protocol.chunk.ChunkDecoder;
+import dev.kiln.rtmp.protocol.chunk.ChunkEncoder;
+import dev.kiln.rtmp.protocol.message.Command;
+import dev.kiln.rtmp.protocol.message.CommandCodec;
+import dev.kiln.rtmp.protocol.message.MessageType;
+import dev.kiln.rtmp.protocol.message.RtmpMessage;
 import dev.kiln.ingest.rtmp.internal.server.RtmpChannelInitializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
