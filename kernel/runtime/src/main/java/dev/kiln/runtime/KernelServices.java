@@ -65,6 +65,7 @@ final class KernelServices implements AutoCloseable {
         props.put("kiln.eventloop", "worker");
         props.put("kiln.serverChannel", TransportType.serverChannelType(workers));
         props.put("kiln.datagramChannel", TransportType.datagramChannelType(workers));
+        props.put("kiln.socketChannel", TransportType.socketChannelType(workers));
         registrations.add(context.registerService(EventLoopGroup.class, workers, props));
     }
 
