@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.util.TransportType;
 import dev.kiln.api.codec.TranscoderFactory;
 import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
+import dev.kiln.proto.v1.PushServiceGrpc;
 import dev.kiln.proto.v1.RecordServiceGrpc;
 import dev.kiln.api.stream.StreamListener;
 import dev.kiln.api.stream.StreamRegistry;
@@ -23,12 +24,14 @@ import org.osgi.util.tracker.ServiceTracker;
  * server settings and the shared Netty event loops (the API server's worker group, with the
  * channel classes that fit it, so no bundle starts event loops of its own) and the state
  * store. Also tracks what plugins offer back: {@link StreamListener}s, the recorder's
- * implementation of the record API and the codec plugin's {@link TranscoderFactory}.
+ * implementation of the record API, the push plugin's implementation of the push API and the
+ * codec plugin's {@link TranscoderFactory}.
  */
 final class KernelServices implements AutoCloseable {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final ServiceTracker<StreamListener, StreamListener> listeners;
     private final ServiceTracker<RecordServiceGrpc.AsyncService, RecordServiceGrpc.AsyncService> recorders;
+    private final ServiceTracker<PushServiceGrpc.AsyncService, PushServiceGrpc.AsyncService> pushers;
     private final ServiceTracker<TranscoderFactory, TranscoderFactory> transcoders;
 
     KernelServices(BundleContext context) {
@@ -36,6 +39,8 @@ final class KernelServices implements AutoCloseable {
         listeners.open();
         recorders = new ServiceTracker<>(context, RecordServiceGrpc.AsyncService.class, null);
         recorders.open();
+        pushers = new ServiceTracker<>(context, PushServiceGrpc.AsyncService.class, null);
+        pushers.open();
         transcoders = new ServiceTracker<>(context, TranscoderFactory.class, null);
         transcoders.open();
     }
@@ -48,6 +53,11 @@ final class KernelServices implements AutoCloseable {
     /** The recorder plugin's implementation of the record API, when one is installed. */
     Optional<RecordServiceGrpc.AsyncService> recorder() {
         return Optional.ofNullable(recorders.getService());
+    }
+
+    /** The push plugin's implementation of the push API, when one is installed. */
+    Optional<PushServiceGrpc.AsyncService> pusher() {
+        return Optional.ofNullable(pushers.getService());
     }
 
     /** The currently registered stream listeners. */
@@ -81,6 +91,7 @@ final class KernelServices implements AutoCloseable {
         registrations.clear();
         listeners.close();
         recorders.close();
+        pushers.close();
         transcoders.close();
     }
 }

@@ -3,10 +3,10 @@ package dev.kiln.runtime;
 import dev.kiln.gateway.ApiGateway;
 import dev.kiln.osgi.FelixHost;
 import dev.kiln.osgi.PluginControlService;
-import dev.kiln.proto.v1.PushServiceGrpc;
 import dev.kiln.runtime.config.ServerConfig;
 import dev.kiln.runtime.control.ApplicationControlService;
 import dev.kiln.runtime.control.OutputProfileControlService;
+import dev.kiln.runtime.control.PushControlService;
 import dev.kiln.runtime.control.RecordControlService;
 import dev.kiln.runtime.control.StatsControlService;
 import dev.kiln.runtime.control.StreamControlService;
@@ -71,9 +71,7 @@ public final class KilnServer implements AutoCloseable {
                 .addService(new StreamControlService(registry, streams))
                 .addService(new StatsControlService(registry, streams))
                 .addService(new RecordControlService(registry, services::recorder))
-                // The push plugin brings this backend; until then every method answers
-                // UNIMPLEMENTED (REST: 501).
-                .addService(new PushServiceGrpc.PushServiceImplBase() {})
+                .addService(new PushControlService(registry, services::pusher))
                 .start();
     }
 

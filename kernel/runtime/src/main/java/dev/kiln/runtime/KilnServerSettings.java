@@ -12,6 +12,16 @@ record KilnServerSettings(ServerConfig config) implements ServerSettings {
     }
 
     @Override
+    public String apiBindAddress() {
+        return config.apiBind();
+    }
+
+    @Override
+    public int apiPort() {
+        return config.apiPort();
+    }
+
+    @Override
     public int rtmpPort() {
         return config.rtmpPort();
     }

@@ -10,6 +10,12 @@ public interface ServerSettings {
     /** Bind address of the media ports. */
     String mediaBindAddress();
 
+    /** Bind address of the API port (REST and gRPC). */
+    String apiBindAddress();
+
+    /** The API port (REST and gRPC), as configured. */
+    int apiPort();
+
     /** RTMP ingest port (0 = pick a free one). */
     int rtmpPort();
 
