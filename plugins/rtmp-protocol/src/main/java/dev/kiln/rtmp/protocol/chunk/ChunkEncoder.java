@@ -29,27 +29,13 @@ public final class ChunkEncoder extends MessageToByteEncoder<RtmpMessage> {
   @Override
   protected void encode(ChannelHandlerContext ctx, RtmpMessage msg, ByteBuf out) {
     ByteBuf payload = msg.content();
-    int csid = msg.chunkStreamId() != RtmpMessage.ANY_CHUNK_STREAM
-        ? msg.chunkStreamId() : defaultChunkStream(msg.typeId());
+    int csid = chunkStreamOf(msg);
     int length = payload.readableBytes();
     long timestamp = msg.timestamp() & 0xFFFFFFFFL;
     boolean extended = timestamp >= 0xFFFFFF;
-    int newChunkSize = chunkSize;
-    if (msg.typeId() == MessageType.SET_CHUNK_SIZE && length >= 4) {
-      newChunkSize = payload.getInt(payload.readerIndex());
-      if (newChunkSize <= 0 || newChunkSize > ChunkDecoder.MAX_CHUNK_SIZE) {
-        throw new IllegalArgumentException("chunk size " + newChunkSize + " outside 1..65536");
-      }
-    }
+    int newChunkSize = chunkSizeAfter(msg, chunkSize);
 
-    writeBasicHeader(out, 0, csid);
-    out.writeMedium(extended ? 0xFFFFFF : (int) timestamp);
-    out.writeMedium(length);
-    out.writeByte(msg.typeId());
-    out.writeIntLE((int) msg.streamId());
-    if (extended) {
-      out.writeInt((int) timestamp);
-    }
+    writeMessageHeader(out, csid, msg.typeId(), msg.streamId(), timestamp, length);
     int index = payload.readerIndex();
     int remaining = length;
     boolean first = true;
@@ -67,6 +53,44 @@ public final class ChunkEncoder extends MessageToByteEncoder<RtmpMessage> {
       first = false;
     }
     chunkSize = newChunkSize;
+  }
+
+  /**
+   * The outbound chunk size once {@code msg} is sent: its value for a Set Chunk Size message,
+   * else {@code current}.
+   *
+   * @throws IllegalArgumentException for a Set Chunk Size outside 1..65536
+   */
+  static int chunkSizeAfter(RtmpMessage msg, int current) {
+    ByteBuf payload = msg.content();
+    if (msg.typeId() != MessageType.SET_CHUNK_SIZE || payload.readableBytes() < 4) {
+      return current;
+    }
+    int size = payload.getInt(payload.readerIndex());
+    if (size <= 0 || size > ChunkDecoder.MAX_CHUNK_SIZE) {
+      throw new IllegalArgumentException("chunk size " + size + " outside 1..65536");
+    }
+    return size;
+  }
+
+  /** The chunk stream a message goes on: its own, or the default for its type. */
+  static int chunkStreamOf(RtmpMessage msg) {
+    return msg.chunkStreamId() != RtmpMessage.ANY_CHUNK_STREAM
+        ? msg.chunkStreamId() : defaultChunkStream(msg.typeId());
+  }
+
+  /** Writes a type 0 chunk header (basic header, message header, extended timestamp). */
+  static void writeMessageHeader(ByteBuf out, int csid, int typeId, long streamId,
+      long timestamp, int length) {
+    boolean extended = timestamp >= 0xFFFFFF;
+    writeBasicHeader(out, 0, csid);
+    out.writeMedium(extended ? 0xFFFFFF : (int) timestamp);
+    out.writeMedium(length);
+    out.writeByte(typeId);
+    out.writeIntLE((int) streamId);
+    if (extended) {
+      out.writeInt((int) timestamp);
+    }
   }
 
   private static int defaultChunkStream(int typeId) {

@@ -9,7 +9,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The server side of the RTMP handshake, as pure functions over the 1536-byte packets.
+ * The RTMP handshake, as pure functions over the 1536-byte packets: the server side
+ * ({@link #respond}) and the plain client side ({@link #clientC1}, {@link #clientC2}).
  *
  * <p>Two forms are answered. In the plain form (C1 bytes 4-7 zero, or no valid digest) S2
  * echoes C1. In the digest form that Flash-era clients use (ffmpeg, and librtmp when asked
@@ -92,6 +93,25 @@ public final class Handshake {
     byte[] signature = s2Signature(s2, clientDigest);
     System.arraycopy(signature, 0, s2, PACKET_SIZE - DIGEST_LENGTH, DIGEST_LENGTH);
     return new Response(s1, s2, scheme);
+  }
+
+  /**
+   * A plain C1 for the client side: time 0, a zero version field (which tells the server to
+   * answer with the plain handshake) and random bytes.
+   */
+  public static byte[] clientC1() {
+    byte[] c1 = new byte[PACKET_SIZE];
+    ThreadLocalRandom.current().nextBytes(c1);
+    Arrays.fill(c1, 0, 8, (byte) 0);
+    return c1;
+  }
+
+  /** The client's C2 for a server's S1: S1 echoed, as the plain handshake asks. */
+  public static byte[] clientC2(byte[] s1) {
+    if (s1.length != PACKET_SIZE) {
+      throw new IllegalArgumentException("S1 must be " + PACKET_SIZE + " bytes");
+    }
+    return s1.clone();
   }
 
   /**

@@ -57,4 +57,17 @@ public final class CommandCodec {
     }
     return new RtmpMessage(COMMAND_CHUNK_STREAM, MessageType.COMMAND_AMF0, streamId, 0, payload);
   }
+
+  /** Builds an AMF0 data message (type 18) carrying the given values, e.g. {@code @setDataFrame}. */
+  public static RtmpMessage data(ByteBufAllocator alloc, long streamId, long timestamp,
+      Object... values) {
+    ByteBuf payload = alloc.buffer();
+    try {
+      Amf0Encoder.encodeAll(payload, values);
+    } catch (RuntimeException e) {
+      payload.release();
+      throw e;
+    }
+    return new RtmpMessage(MessageType.DATA_AMF0, streamId, timestamp, payload);
+  }
 }

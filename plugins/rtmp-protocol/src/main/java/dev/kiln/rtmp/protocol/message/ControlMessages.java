@@ -42,6 +42,26 @@ public final class ControlMessages {
     return userControl(PING_RESPONSE, timestamp);
   }
 
+  public static RtmpMessage pingRequest(int timestamp) {
+    return userControl(PING_REQUEST, timestamp);
+  }
+
+  /** A received User Control message: the event type and its first 4-byte value. */
+  public record UserControlEvent(int event, int value) {}
+
+  /**
+   * Reads a User Control message (type 4), or returns {@code null} when it is shorter than
+   * an event type and one value. Does not release the message.
+   */
+  public static UserControlEvent readUserControl(RtmpMessage message) {
+    ByteBuf payload = message.content();
+    if (message.typeId() != MessageType.USER_CONTROL || payload.readableBytes() < 6) {
+      return null;
+    }
+    int at = payload.readerIndex();
+    return new UserControlEvent(payload.getUnsignedShort(at), payload.getInt(at + 2));
+  }
+
   private static RtmpMessage userControl(int event, int value) {
     ByteBuf payload = Unpooled.buffer(6).writeShort(event).writeInt(value);
     return control(MessageType.USER_CONTROL, payload);
