@@ -29,6 +29,8 @@ public final class FlvTagWriter {
   private static final int EX_HEADER = 0x80;
   private static final int LEGACY_AAC_FLAGS = 0xAF; // AAC, "44 kHz", 16-bit, "stereo": fixed for AAC
   private static final int AUDIO_EX_HEADER = AudioTagParser.SOUND_FORMAT_EX_HEADER << 4;
+  private static final int AUDIO_SEQUENCE_START = 0;
+  private static final int AUDIO_CODED_FRAMES = 1;
 
   private FlvTagWriter() {}
 
@@ -106,7 +108,7 @@ public final class FlvTagWriter {
       out.writeByte(LEGACY_AAC_FLAGS);
       out.writeByte(AudioTagParser.AAC_SEQUENCE_HEADER);
     } else {
-      out.writeByte(AUDIO_EX_HEADER | 0); // PacketTypeSequenceStart
+      out.writeByte(AUDIO_EX_HEADER | AUDIO_SEQUENCE_START);
       out.writeInt(audioFourCc(codec));
     }
     return out.writeBytes(config);
@@ -118,7 +120,7 @@ public final class FlvTagWriter {
       out.writeByte(LEGACY_AAC_FLAGS);
       out.writeByte(AudioTagParser.AAC_RAW);
     } else {
-      out.writeByte(AUDIO_EX_HEADER | 1); // PacketTypeCodedFrames
+      out.writeByte(AUDIO_EX_HEADER | AUDIO_CODED_FRAMES);
       out.writeInt(audioFourCc(codec));
     }
   }
