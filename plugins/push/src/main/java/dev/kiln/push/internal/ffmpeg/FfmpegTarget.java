@@ -146,6 +146,20 @@ final class FfmpegTarget implements PushTarget {
         return o;
     }
 
+    /** SRT's connect timeout: the URL's {@code connect_timeout} (ms), else libsrt's default of 3 s. */
+    long connectTimeoutMs() {
+        for (String pair : (spec.url().getRawQuery() == null ? "" : spec.url().getRawQuery()).split("&")) {
+            if (pair.startsWith("connect_timeout=")) {
+                try {
+                    return Long.parseLong(pair.substring("connect_timeout=".length()));
+                } catch (NumberFormatException e) {
+                    break;
+                }
+            }
+        }
+        return 3000;
+    }
+
     private static boolean has(String query, String name) {
         for (String pair : query.split("&")) {
             if (pair.equals(name) || pair.startsWith(name + "=")) {
@@ -163,6 +177,9 @@ final class FfmpegTarget implements PushTarget {
             muxer = m;
             if (closing) {
                 m.interrupt();
+            }
+            if (spec.protocol() == Protocol.SRT) {
+                SrtProbe.await(spec.url().getHost(), spec.url().getPort(), connectTimeoutMs(), () -> closing);
             }
             m.connect(url(), options());
             if (closing) {
