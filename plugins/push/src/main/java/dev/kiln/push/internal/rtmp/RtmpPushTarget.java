@@ -79,6 +79,7 @@ public final class RtmpPushTarget implements PushTarget {
   private final PublishHandler handler;
 
   private volatile Channel channel;
+  private volatile ChannelFuture connectFuture;
   private volatile boolean publishing;
   private volatile long streamId;
   private volatile String failure;
@@ -228,8 +229,8 @@ public final class RtmpPushTarget implements PushTarget {
       return;
     }
     Channel ch = connected.channel();
+    connectFuture = connected;
     channel = ch;
-    ch.closeFuture().addListener(f -> onChannelClosed());
     connected.addListener(f -> {
       if (!f.isSuccess()) {
         fail(RtmpFailures.describe(endpoint, PublishHandler.Stage.HANDSHAKE, f.cause()),
@@ -238,6 +239,7 @@ public final class RtmpPushTarget implements PushTarget {
         settle();
       }
     });
+    ch.closeFuture().addListener(f -> onChannelClosed());
     if (closeRequested.get() || openSettled.get()) {
       ch.close();
     }
@@ -499,6 +501,12 @@ public final class RtmpPushTarget implements PushTarget {
 
   private void onChannelClosed() {
     publishing = false;
+    ChannelFuture connecting = connectFuture;
+    if (connecting != null && connecting.isDone() && !connecting.isSuccess()) {
+      // The connect listener may not have run yet: its cause says more than "closed".
+      fail(RtmpFailures.describe(endpoint, PublishHandler.Stage.HANDSHAKE, connecting.cause()),
+          connecting.cause());
+    }
     if (!openSettled.get()) {
       fail(closeRequested.get() ? "the push was closed before the target accepted it"
           : "connection closed by " + endpoint.address() + " while waiting for "

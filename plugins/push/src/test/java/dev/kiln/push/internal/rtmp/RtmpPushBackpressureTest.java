@@ -68,7 +68,9 @@ class RtmpPushBackpressureTest {
       ingest.config().setAutoRead(false);
 
       long slowest = sendUntil(target, () -> target.droppedPackets() > 0, Duration.ofSeconds(20));
-      assertThat(slowest).as("longest send() in ms").isLessThan(100);
+      // A send() that blocked would wait for the receiver, which does not read again until
+      // this phase is over; scheduling hiccups on a busy machine stay far below a second.
+      assertThat(slowest).as("longest send() in ms").isLessThan(1000);
       long held = media.packets().stream()
           .mapToLong(p -> (long) (p.payload().refCount() - 1) * p.payload().length()).sum();
       int largest = media.packets().stream().mapToInt(p -> p.payload().length()).max().orElse(0);
