@@ -153,6 +153,38 @@ class PushIT {
         }
     }
 
+    @Test
+    void rtmpPushToKilnsOwnIngestOnAnotherAppComesBackAfterADrop() {
+        KilnApi api = KILN.api();
+        assertThat(api.post("/v1/vhosts/default/apps", "[{\"name\":\"relay\",\"type\":\"live\"}]").status())
+                .isEqualTo(200);
+        ok(start(api, "{\"id\":\"rtmp\",\"stream\":{\"name\":\"rtmp\"},\"protocol\":\"rtmp\","
+                + "\"url\":\"rtmp://127.0.0.1:" + KILN.process().rtmpPort() + "/relay\",\"streamKey\":\"copy\"}"));
+        try (FfmpegPublisher ffmpeg = publish("rtmp")) {
+            awaitState("rtmp", "started");
+            KilnApi.Reply info = KILN.process().await("relay/copy with video and audio", LIMIT,
+                    () -> api.get("/v1/vhosts/default/apps/relay/streams/copy"),
+                    r -> r.status() == 200 && ok(r).path("input").path("tracks").size() == 2);
+            List<String> codecs = new java.util.ArrayList<>();
+            ok(info).path("input").path("tracks").forEach(t -> codecs.add(
+                    t.path(t.path("type").asText().toLowerCase(java.util.Locale.ROOT)).path("codec").asText()));
+            assertThat(codecs).containsExactly("H264", "AAC");
+            int sequence = task("rtmp").path("sequence").asInt();
+
+            ok(api.delete("/v1/vhosts/default/apps/relay/streams/copy")); // the receiving side drops the push
+            KILN.process().await("error after the drop", LIMIT, () -> task("rtmp"),
+                    t -> t.path("state").asText().equals("error") || t.path("sequence").asInt() > sequence);
+            long back = System.nanoTime();
+            JsonNode again = KILN.process().await("started again", LIMIT, () -> task("rtmp"),
+                    t -> t.path("state").asText().equals("started") && t.path("sequence").asInt() > sequence);
+            assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThanOrEqualTo(Duration.ofSeconds(3));
+            assertThat(again.path("totalsentBytes").asLong()).isGreaterThan(again.path("sentBytes").asLong());
+            KILN.process().await("relay/copy back", LIMIT, () -> api.get("/v1/vhosts/default/apps/relay/streams/copy"),
+                    r -> r.status() == 200);
+            assertThat(stop("rtmp").path("state").asText()).isEqualTo("stopped");
+        }
+    }
+
     // ---- helpers ----
 
     private static KilnApi.Reply start(KilnApi api, String body) {

@@ -14,6 +14,7 @@ import dev.kiln.proto.v1.StartPushRequest;
 import dev.kiln.proto.v1.StopPushRequest;
 import dev.kiln.push.internal.api.PushGrpcService;
 import dev.kiln.push.internal.ffmpeg.FfmpegTargetFactory;
+import dev.kiln.push.internal.rtmp.RtmpTargetFactory;
 import dev.kiln.push.internal.target.Protocol;
 import dev.kiln.push.internal.target.ProtocolTargets;
 import dev.kiln.push.internal.target.PushTargetFactory;
@@ -50,19 +51,13 @@ public final class PushComponent implements PushServiceGrpc.AsyncService, Stream
                          @Reference(service = EventLoopGroup.class, target = "(kiln.eventloop=worker)")
                          Map.Entry<Map<String, ?>, EventLoopGroup> eventLoops) {
         PushTargetFactory ffmpeg = new FfmpegTargetFactory();
-        PushTargetFactory rtmp = rtmpTargets(eventLoops.getValue(), socketChannel(eventLoops.getKey()));
+        PushTargetFactory rtmp = new RtmpTargetFactory(eventLoops.getValue(), socketChannel(eventLoops.getKey()));
         ProtocolTargets targets = new ProtocolTargets(Map.of(Protocol.RTMP, rtmp, Protocol.SRT, ffmpeg,
                 Protocol.MPEGTS, ffmpeg));
         this.pusher = new Pusher(streams, store, new PushValidator(settings.apiBindAddress(), settings.apiPort()),
                 targets, timer);
         this.api = new PushGrpcService(pusher);
         pusher.restore();
-    }
-
-    private static PushTargetFactory rtmpTargets(EventLoopGroup group, Class<? extends Channel> channel) {
-        return spec -> {
-            throw new IllegalStateException("RTMP push is not built yet");
-        };
     }
 
     @SuppressWarnings("unchecked")

@@ -38,8 +38,11 @@ public final class Push {
     private static final Logger log = LoggerFactory.getLogger(Push.class);
     /** Packets the task's queue on the bus holds before it drops to the next key frame. */
     static final int QUEUE_SIZE = 1024;
-    /** A target that has not accepted within this time counts as refusing. */
-    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * A target that has not accepted within this time counts as refusing. Targets time out on
+     * their own first (10 s for RTMP, 3 s for SRT) with a better reason; this is the guard.
+     */
+    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
 
     private final PushSpec spec;
     private final Progress progress;

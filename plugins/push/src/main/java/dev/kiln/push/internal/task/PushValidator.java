@@ -3,6 +3,7 @@ package dev.kiln.push.internal.task;
 import dev.kiln.api.error.InvalidArgumentException;
 import dev.kiln.api.media.StreamKey;
 import dev.kiln.proto.v1.StartPushRequest;
+import dev.kiln.push.internal.rtmp.RtmpTargetFactory;
 import dev.kiln.push.internal.target.Protocol;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -57,6 +58,15 @@ public final class PushValidator {
             streamKey = r.hasStreamKey() ? r.getStreamKey().trim() : "";
             if (streamKey.isEmpty()) {
                 throw bad("[streamKey] is required for rtmp (the name to publish under)");
+            }
+        }
+        if (protocol == Protocol.RTMP) {
+            try {
+                RtmpTargetFactory.validate(url, streamKey); // as the RTMP target will read them
+            } catch (IllegalArgumentException e) {
+                String m = String.valueOf(e.getMessage());
+                // The target's messages start with the field ("url: …"); the API brackets it.
+                throw bad(m.matches("^\\w+: .*") ? "[" + m.replaceFirst(": ", "] ") : "[url] " + m);
             }
         }
         StreamKey stream = new StreamKey(r.getVhost(), r.getApp(), r.getStream().getName());
