@@ -8,9 +8,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One thread that writes every publisher's due tags at real-time pace: each round it hands each
- * publisher the current time, then parks for {@link #TICK_NANOS}. Every few rounds it also reads
- * and drops what the servers sent back. Publishers can be added while it runs.
+ * One thread that writes every publisher's due tags at real-time pace. Every few rounds it also
+ * reads and drops what the servers sent back. Publishers can be added while it runs.
+ *
+ * <p>Two pacings: {@link Pacing#ROUNDS} hands every publisher the current time, then parks for
+ * {@link #TICK_NANOS}, so the tags of all publishers that fell due in those 2 ms arrive at the
+ * server together, in one burst per tick. {@link Pacing#SPREAD} parks only until the earliest
+ * publisher's next tag is due (at most {@link #TICK_NANOS}), so each tag leaves close to its own
+ * time and independent streams arrive spread out, as independent encoders send them.
  */
 public final class PacedSender implements AutoCloseable {
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -19,10 +24,19 @@ public final class PacedSender implements AutoCloseable {
     private final Queue<RtmpPublisher> added = new ConcurrentLinkedQueue<>();
     private final List<RtmpPublisher> publishers = new ArrayList<>();
     private final Thread thread = new Thread(this::run, "rtmp-bench-sender");
+    private final Pacing pacing;
     private volatile boolean running = true;
     private volatile long maxLagNanos;
 
+    /** How the sender spaces its writes; see the class comment. */
+    public enum Pacing { ROUNDS, SPREAD }
+
     public PacedSender() {
+        this(Pacing.ROUNDS);
+    }
+
+    public PacedSender(Pacing pacing) {
+        this.pacing = pacing;
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY);
         thread.start();
@@ -60,8 +74,20 @@ public final class PacedSender implements AutoCloseable {
             if (took > maxLagNanos) {
                 maxLagNanos = took;
             }
-            LockSupport.parkNanos(TICK_NANOS); // pacing of the load, not synchronisation
+            LockSupport.parkNanos(pause()); // pacing of the load, not synchronisation
         }
+    }
+
+    private long pause() {
+        if (pacing == Pacing.ROUNDS) {
+            return TICK_NANOS;
+        }
+        long now = System.nanoTime();
+        long earliest = now + TICK_NANOS;
+        for (RtmpPublisher publisher : publishers) {
+            earliest = Math.min(earliest, publisher.nextDueNanos(now));
+        }
+        return Math.max(0, earliest - now);
     }
 
     @Override

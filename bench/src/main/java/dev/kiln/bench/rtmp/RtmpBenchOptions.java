@@ -24,10 +24,12 @@ import java.util.Locale;
  * @param flvSeconds    length of a generated FLV (publishers loop it)
  * @param videoBitrate  video bitrate of a generated FLV (ffmpeg syntax, e.g. 2400k)
  * @param work          folder for server logs, configurations and the FLV
+ * @param pacing        how the publishers' writes are spaced (see {@link PacedSender})
  */
 record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup, List<String> servers,
                         Path kilnHome, String kilnJvmOpts, String kilnPlugins, Path nginx, Path nginxModule, String nginxWorkers,
-                        Path flv, int flvSeconds, String videoBitrate, Path work) {
+                        Path flv, int flvSeconds, String videoBitrate, Path work,
+                        PacedSender.Pacing pacing) {
 
     static final String USAGE = String.join("\n",
             "Usage: RtmpIngestBench [--levels=50,100,200] [--duration=30s] [--warmup=10s] [--servers=kiln,nginx]",
@@ -35,7 +37,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
             "         [--kiln-plugins='kiln-{rtmp-protocol,ingest-rtmp}-*.jar']",
             "         [--nginx=/usr/sbin/nginx] [--nginx-module=/usr/lib/nginx/modules/ngx_rtmp_module.so]",
             "         [--nginx-workers=1] [--flv=FILE] [--flv-seconds=30] [--video-bitrate=2400k]",
-            "         [--work=/tmp/kiln-rtmp-bench]",
+            "         [--work=/tmp/kiln-rtmp-bench] [--pacing=spread|rounds]",
             "Durations: 30s, 500ms, 1m or plain seconds.");
 
     static RtmpBenchOptions parse(String[] args) {
@@ -53,6 +55,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
         int flvSeconds = 30;
         String videoBitrate = "2400k";
         Path work = Paths.get(System.getProperty("java.io.tmpdir"), "kiln-rtmp-bench");
+        PacedSender.Pacing pacing = PacedSender.Pacing.SPREAD;
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
@@ -75,6 +78,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
                 case "flv-seconds" -> flvSeconds = Integer.parseInt(value);
                 case "video-bitrate" -> videoBitrate = value;
                 case "work" -> work = Paths.get(value);
+                case "pacing" -> pacing = PacedSender.Pacing.valueOf(value.toUpperCase(java.util.Locale.ROOT));
                 default -> throw new IllegalArgumentException("Unknown option --" + name + "\n" + USAGE);
             }
         }
@@ -92,7 +96,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
         work = work.toAbsolutePath().normalize();
         return new RtmpBenchOptions(levels, duration, warmup, servers, kilnHome.toAbsolutePath().normalize(),
                 kilnJvmOpts, kilnPlugins, nginx, module, workers, flv == null ? work.resolve("source.flv") : flv.toAbsolutePath(),
-                flvSeconds, videoBitrate, work);
+                flvSeconds, videoBitrate, work, pacing);
     }
 
     private static Duration duration(String option, String text) {

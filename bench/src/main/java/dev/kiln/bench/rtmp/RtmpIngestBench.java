@@ -39,6 +39,7 @@ public final class RtmpIngestBench {
         progress("work folder %s", options.work());
         progress("source FLV %s (made with the bundled ffmpeg when missing)", options.flv());
         FlvFile flv = FlvFile.read(SourceFlv.ensure(options.flv(), options.flvSeconds(), options.videoBitrate()));
+        progress("pacing: %s", options.pacing().name().toLowerCase(java.util.Locale.ROOT));
         progress("FLV: %d tags, %.1f s loop, %.2f Mbit/s of media", flv.tags().size(), flv.durationMs() / 1000.0,
                 flv.bitrate() / 1e6);
 
@@ -56,7 +57,7 @@ public final class RtmpIngestBench {
         try (IngestServer server = which.equals("kiln")
                 ? KilnIngestServer.start(o.kilnHome(), work, o.kilnJvmOpts(), o.kilnPlugins())
                 : NginxRtmpServer.start(o.nginx(), o.nginxModule(), o.nginxWorkers(), work);
-             PacedSender sender = new PacedSender()) {
+             PacedSender sender = new PacedSender(o.pacing())) {
             progress("%s: started (pid %d), %d publishers", server.name(), server.pid(), streams);
             double idleCpu0 = ProcessStats.cpuSeconds(server.pid());
             sleep(IDLE_WINDOW);

@@ -213,6 +213,20 @@ public final class RtmpPublisher implements AutoCloseable {
         return written;
     }
 
+    /**
+     * When this publisher next has something to write: now while a write is pending (a full
+     * socket buffer), else when its next tag is due; {@code Long.MAX_VALUE} once it failed.
+     */
+    long nextDueNanos(long now) {
+        if (failed) {
+            return Long.MAX_VALUE;
+        }
+        if (!pending.isEmpty() || startNanos == 0) {
+            return now;
+        }
+        return startNanos + (loopOffsetMs + flv.tags().get(next).timestampMs()) * 1_000_000;
+    }
+
     private ByteBuffer[] tagMessage(FlvFile.Tag tag, long ts) {
         ByteBuffer body = ByteBuffer.wrap(tag.body());
         return switch (tag.type()) {
