@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The AMF0 subset an RTMP publisher needs: numbers, booleans, strings, null, objects. */
-final class Amf0 {
+public final class Amf0 {
     private Amf0() {
     }
 
-    static byte[] encode(Object... values) {
+    public static byte[] encode(Object... values) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Object v : values) {
             write(out, v);
@@ -53,7 +53,7 @@ final class Amf0 {
     }
 
     /** Decodes values until the end; objects and ECMA arrays become maps. */
-    static List<Object> decode(byte[] bytes) {
+    public static List<Object> decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         List<Object> values = new ArrayList<>();
         while (in.hasRemaining()) {

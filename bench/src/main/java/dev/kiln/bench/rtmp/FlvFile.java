@@ -22,7 +22,7 @@ public record FlvFile(List<Tag> tags, long durationMs) {
      * One tag. {@code config} is true for what a publisher sends once per connection: script
      * data and the AVC/AAC sequence headers.
      */
-    record Tag(int type, long timestampMs, byte[] body, boolean config) {}
+    public record Tag(int type, long timestampMs, byte[] body, boolean config) {}
 
     public static FlvFile read(Path file) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
