@@ -185,6 +185,39 @@ class PushIT {
         }
     }
 
+    @Test
+    void pushesSurviveARestartAndStartWhenTheStreamComesBack() {
+        int port = FfmpegReceiver.freeUdpPort();
+        Path data;
+        String created;
+        String body = "{\"id\":\"kept\",\"stream\":{\"name\":\"later\"},\"protocol\":\"mpegts\","
+                + "\"url\":\"udp://127.0.0.1:" + port + "\"}";
+        try (KilnProcess first = KilnProcess.builder().name("push-restart").distributionPlugins(BUNDLES).start()) {
+            data = first.dataDir();
+            JsonNode reserved = ok(first.api().post("/v1/vhosts/default/apps/app:startPush", body));
+            assertThat(reserved.path("state").asText()).isEqualTo("ready");
+            created = reserved.path("createdTime").asText();
+        }
+        try (KilnProcess again = KilnProcess.builder().name("push-restart-2").distributionPlugins(BUNDLES)
+                .dataDir(data).start();
+             FfmpegReceiver receiver = FfmpegReceiver.udp(again.workDir().resolve("receivers"), port, "kept")) {
+            JsonNode listed = ok(again.api().post("/v1/vhosts/default/apps/app:pushes", "{}"));
+            assertThat(listed).hasSize(1);
+            JsonNode kept = listed.get(0);
+            assertThat(kept.path("id").asText()).isEqualTo("kept");
+            assertThat(kept.path("state").asText()).isEqualTo("ready");
+            assertThat(kept.path("url").asText()).isEqualTo("udp://127.0.0.1:" + port);
+            assertThat(kept.path("createdTime").asText()).isEqualTo(created);
+            try (FfmpegPublisher ffmpeg = FfmpegPublisher.start(again.workDir().resolve("publishers"),
+                    "rtmp://127.0.0.1:" + again.rtmpPort() + "/app/later", "320x240", "ultrafast",
+                    List.of("-g", "30", "-keyint_min", "30"))) {
+                again.await("the restored push started and sending", LIMIT,
+                        () -> ok(again.api().post("/v1/vhosts/default/apps/app:pushes", "{\"id\":\"kept\"}")).get(0),
+                        t -> t.path("state").asText().equals("started") && t.path("sentBytes").asLong() > 0);
+            }
+        }
+    }
+
     // ---- helpers ----
 
     private static KilnApi.Reply start(KilnApi api, String body) {
