@@ -331,7 +331,8 @@ public final class KilnProcess implements AutoCloseable {
         private boolean viaSymlink;
         private Path pluginsDir;
         private final Map<String, String> env = new LinkedHashMap<>();
-        private String javaOpts = "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+        // Netty's leak sampling back on (the launcher turns it off): a leak shows in the test logs.
+        private String javaOpts = "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dio.netty.leakDetection.level=simple";
         private String distributionPlugins;
         private Duration readyLimit = Duration.ofSeconds(
                 Long.getLong("kiln.it.readySeconds", 90));
