@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Acknowledgement Size. Acknowledgements are sent whenever the peer's window has been received.
  *
  * <p>Each message gets a buffer of its own, sized to the message, so a payload kept
- * downstream holds on to nothing else.
+ * downstream holds on to nothing else. Payload bytes are copied into it as they arrive, also
+ * when a read ends in the middle of a chunk: only an incomplete chunk header is ever left for
+ * the next read, so received bytes are copied once, not once more into a cumulation buffer.
  *
  * <p>Hostile input ends in an {@link RtmpProtocolException} (the connection is then closed):
  * a chunk size outside 1..65536, a message above the size cap, too many chunk streams, too
@@ -51,6 +53,11 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
   private long lastAcknowledged;
   private long ackWindow = DEFAULT_ACK_WINDOW;
   private boolean failed;
+  /** The chunk stream whose chunk payload the last read ended in, or null. */
+  private ChunkStreamState midChunk;
+  private int midChunkCsid;
+  /** Payload bytes of that chunk still to come. */
+  private int midChunkRemaining;
 
   /**
    * @param maxMessageSize the largest message accepted, in bytes
@@ -114,6 +121,10 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
 
   /** Reads one chunk if all of it is there; otherwise leaves the reader index alone. */
   private void decodeChunk(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (midChunk != null) {
+      continueChunk(in, out);
+      return;
+    }
     int pos = in.readerIndex();
     int end = in.writerIndex();
     if (end - pos < 1) {
@@ -192,11 +203,9 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
           + " is above the " + maxMessageSize + "-byte limit");
     }
     int payloadLength = Math.min(chunkSize, remaining);
-    if (end - pos < payloadLength) {
-      return; // wait for the whole chunk
-    }
+    int available = Math.min(end - pos, payloadLength);
 
-    // The whole chunk is here: commit.
+    // The header is complete: commit it, with what is here of the payload.
     in.readerIndex(pos);
     if (state == null) {
       state = new ChunkStreamState();
@@ -213,9 +222,9 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
       state.messageLength = length;
       state.typeId = typeId;
       state.streamId = streamId;
-      if (payloadLength == length) {
-        // One chunk. Copied rather than sliced from the input: a consumer that keeps the
-        // payload (a GOP cache) must not pin the whole socket read buffer with it.
+      if (payloadLength == length && available == length) {
+        // One chunk, all here. Copied rather than sliced from the input: a consumer that keeps
+        // the payload (a GOP cache) must not pin the whole socket read buffer with it.
         ByteBuf payload = length == 0
             ? Unpooled.EMPTY_BUFFER : ctx.alloc().buffer(length, length).writeBytes(in, length);
         complete(csid, state, payload, out);
@@ -228,7 +237,29 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
       throw new RtmpProtocolException("more than " + maxBufferedBytes
           + " bytes of unfinished messages buffered");
     }
-    state.partial.writeBytes(in, payloadLength);
+    state.partial.writeBytes(in, available);
+    if (available < payloadLength) {
+      midChunk = state;
+      midChunkCsid = csid;
+      midChunkRemaining = payloadLength - available;
+      return;
+    }
+    completeIfWhole(csid, state, out);
+  }
+
+  /** Copies the next bytes of the chunk the last read ended in. */
+  private void continueChunk(ByteBuf in, List<Object> out) {
+    int n = Math.min(midChunkRemaining, in.readableBytes());
+    midChunk.partial.writeBytes(in, n);
+    midChunkRemaining -= n;
+    if (midChunkRemaining == 0) {
+      ChunkStreamState state = midChunk;
+      midChunk = null;
+      completeIfWhole(midChunkCsid, state, out);
+    }
+  }
+
+  private void completeIfWhole(int csid, ChunkStreamState state, List<Object> out) {
     if (state.partial.readableBytes() == state.messageLength) {
       ByteBuf payload = state.partial;
       state.partial = null;
@@ -294,6 +325,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
   }
 
   private void releaseAll() {
+    midChunk = null;
     for (ChunkStreamState state : streams.values()) {
       state.dropPartial();
     }
