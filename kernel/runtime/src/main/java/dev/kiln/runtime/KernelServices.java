@@ -7,6 +7,7 @@ import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
 import dev.kiln.proto.v1.PushServiceGrpc;
 import dev.kiln.proto.v1.RecordServiceGrpc;
+import dev.kiln.api.stream.PullStreamProvider;
 import dev.kiln.api.stream.StreamListener;
 import dev.kiln.api.stream.StreamRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -24,8 +25,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * server settings and the shared Netty event loops (the API server's worker group, with the
  * channel classes that fit it, so no bundle starts event loops of its own) and the state
  * store. Also tracks what plugins offer back: {@link StreamListener}s, the recorder's
- * implementation of the record API, the push plugin's implementation of the push API and the
- * codec plugin's {@link TranscoderFactory}.
+ * implementation of the record API, the push plugin's implementation of the push API, the
+ * codec plugin's {@link TranscoderFactory} and the {@link PullStreamProvider}s of pull plugins.
  */
 final class KernelServices implements AutoCloseable {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -33,6 +34,7 @@ final class KernelServices implements AutoCloseable {
     private final ServiceTracker<RecordServiceGrpc.AsyncService, RecordServiceGrpc.AsyncService> recorders;
     private final ServiceTracker<PushServiceGrpc.AsyncService, PushServiceGrpc.AsyncService> pushers;
     private final ServiceTracker<TranscoderFactory, TranscoderFactory> transcoders;
+    private final ServiceTracker<PullStreamProvider, PullStreamProvider> pullers;
 
     KernelServices(BundleContext context) {
         listeners = new ServiceTracker<>(context, StreamListener.class, null);
@@ -43,6 +45,14 @@ final class KernelServices implements AutoCloseable {
         pushers.open();
         transcoders = new ServiceTracker<>(context, TranscoderFactory.class, null);
         transcoders.open();
+        pullers = new ServiceTracker<>(context, PullStreamProvider.class, null);
+        pullers.open();
+    }
+
+    /** The pull stream providers installed now. */
+    List<PullStreamProvider> pullStreamProviders() {
+        PullStreamProvider[] tracked = pullers.getServices(new PullStreamProvider[0]);
+        return tracked == null ? List.of() : Arrays.asList(tracked);
     }
 
     /** The codec plugin's transcoder factory, when one is installed. */
@@ -93,5 +103,6 @@ final class KernelServices implements AutoCloseable {
         recorders.close();
         pushers.close();
         transcoders.close();
+        pullers.close();
     }
 }
