@@ -69,39 +69,65 @@ public final class PushBench {
             progress("kiln: started (pid %d, log %s), receiver nginx pid %d; publishing app/%s; warming up %d s",
                     kiln.pid(), dir.resolve("kiln/kiln.log"), receiver.pid(), INPUT, o.warmup().toSeconds());
             sleep(o.warmup());
+            int most = o.levels().stream().max(Integer::compare).orElseThrow();
+            progress("kiln: warm-up round with %d pushes for %d s (the push path compiled before anything is measured)",
+                    most, o.warmup().toSeconds());
+            startPushes(kiln, receiver, "w", most);
+            awaitLive("kiln", receiver, most, () -> started(kiln));
+            sleep(o.warmup());
+            stopPushes(kiln, "w", most);
+            awaitLive("kiln (stopped)", receiver, 0, () -> 0);
             long rss0 = ProcessStats.rssBytes(kiln.pid());
-            double t0 = System.nanoTime();
-            double c0 = ProcessStats.cpuSeconds(kiln.pid());
-            sleep(o.duration());
-            double baseRate = (ProcessStats.cpuSeconds(kiln.pid()) - c0) / ((System.nanoTime() - t0) / 1e9);
-            progress("kiln: input alone, no push: %.1f%% of a core", 100 * baseRate);
+            double before = cpuRate(kiln.pid(), o.duration());
+            progress("kiln: input alone, no push: %.1f%% of a core", 100 * before);
             checkPublisher(publisher);
 
             for (int n : o.levels()) {
-                for (int i = 0; i < n; i++) {
-                    expectOk(kiln.post("/v1/vhosts/default/apps/app:startPush", String.format(Locale.ROOT,
-                            "{\"id\":\"%s\",\"stream\":{\"name\":\"%s\"},\"protocol\":\"rtmp\",\"url\":\"%s\","
-                                    + "\"streamKey\":\"%s%d\"}", id(n, i), INPUT, receiver.appUrl(), KEY_PREFIX, i)),
-                            "startPush " + id(n, i));
-                }
+                startPushes(kiln, receiver, "n" + n, n);
                 awaitLive("kiln", receiver, n, () -> started(kiln));
                 StepResult r;
                 try (LatencyPlayer player = LatencyPlayer.play(receiver.rtmpAddress(), "app", KEY_PREFIX + "0", clock)) {
                     progress("kiln: %d pushes started; warming up %d s", n, o.warmup().toSeconds());
                     sleep(o.warmup());
-                    r = measure("kiln", n, o, player, receiver, () -> ProcessStats.cpuSeconds(kiln.pid()), baseRate,
+                    r = measure("kiln", n, o, player, receiver, () -> ProcessStats.cpuSeconds(kiln.pid()), before,
                             -1, 0, () -> started(kiln), () -> ProcessStats.rssBytes(kiln.pid()) - rss0);
                 }
-                for (int i = 0; i < n; i++) {
-                    expectOk(kiln.post("/v1/vhosts/default/apps/app:stopPush", "{\"id\":\"" + id(n, i) + "\"}"),
-                            "stopPush " + id(n, i));
-                }
+                stopPushes(kiln, "n" + n, n);
                 awaitLive("kiln (stopped)", receiver, 0, () -> 0);
                 results.add(r);
                 checkPublisher(publisher);
             }
+            double after = cpuRate(kiln.pid(), o.duration());
+            progress("kiln: input alone again, after the last push: %.1f%% of a core; the no-push baseline is the mean"
+                    + " of %.1f%% and %.1f%%", 100 * after, 100 * before, 100 * after);
+            results.replaceAll(r -> r.withBaseRate((before + after) / 2));
         }
         return results;
+    }
+
+    /** CPU seconds per second of {@code pid} over {@code window}. */
+    private static double cpuRate(long pid, Duration window) throws InterruptedException {
+        long t0 = System.nanoTime();
+        double c0 = ProcessStats.cpuSeconds(pid);
+        sleep(window);
+        return (ProcessStats.cpuSeconds(pid) - c0) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** {@code :startPush} of ids {@code <prefix>-p0..} from app/in to the receiver's app/k0.. */
+    private static void startPushes(KilnIngestServer kiln, NginxRelay receiver, String prefix, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            expectOk(kiln.post("/v1/vhosts/default/apps/app:startPush", String.format(Locale.ROOT,
+                    "{\"id\":\"%s-p%d\",\"stream\":{\"name\":\"%s\"},\"protocol\":\"rtmp\",\"url\":\"%s\","
+                            + "\"streamKey\":\"%s%d\"}", prefix, i, INPUT, receiver.appUrl(), KEY_PREFIX, i)),
+                    "startPush " + prefix + "-p" + i);
+        }
+    }
+
+    private static void stopPushes(KilnIngestServer kiln, String prefix, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            expectOk(kiln.post("/v1/vhosts/default/apps/app:stopPush", "{\"id\":\"" + prefix + "-p" + i + "\"}"),
+                    "stopPush " + prefix + "-p" + i);
+        }
     }
 
     /** Publisher → origin nginx app/in; per target one ffmpeg pulls it and pushes to receiver app/kI. */
@@ -215,10 +241,6 @@ public final class PushBench {
         HttpResponse<String> r = kiln.post("/v1/vhosts/default/apps/app:pushes", "{}");
         expectOk(r, ":pushes");
         return (int) STARTED.matcher(r.body()).results().count();
-    }
-
-    private static String id(int level, int i) {
-        return "n" + level + "-p" + i;
     }
 
     private static void checkPublisher(TimedPublisher publisher) throws IOException {

@@ -8,7 +8,8 @@ package dev.kiln.bench.push;
  * @param pushes         pushes running (0 for a baseline)
  * @param seconds        length of the window
  * @param pusherCpu      CPU seconds in the window of what pushes: the Kiln JVM (ingest included), or all ffmpeg relays
- * @param pusherBaseRate CPU seconds per second of the pushing side with the same input and no push (Kiln; 0 for ffmpeg)
+ * @param pusherBaseRate CPU seconds per second of the pushing side with the same input and no push (Kiln: the mean of a
+ *                       window before the first step and one after the last; 0 for ffmpeg)
  * @param originCpu      ffmpeg-copy: CPU seconds of the origin nginx the relays pull from; NaN for Kiln
  * @param originBaseRate CPU seconds per second of that origin with the input and no relay
  * @param receiverCpu    CPU seconds of the receiving nginx in the window
@@ -21,6 +22,12 @@ package dev.kiln.bench.push;
 record StepResult(String setup, int pushes, double seconds, double pusherCpu, double pusherBaseRate,
                   double originCpu, double originBaseRate, double receiverCpu, int running, int live,
                   long receivedBytes, long rssBytes, LatencyPlayer.Window latency) {
+
+    /** The same window against another no-push baseline. */
+    StepResult withBaseRate(double rate) {
+        return new StepResult(setup, pushes, seconds, pusherCpu, rate, originCpu, originBaseRate, receiverCpu, running,
+                live, receivedBytes, rssBytes, latency);
+    }
 
     /** CPU seconds per push-minute of the pushing side, its no-push baseline taken off. */
     double cpuPerPushMinute() {
