@@ -1,6 +1,7 @@
 package dev.kiln.api.server;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The server settings plugins need, registered by the kernel as an OSGi service.
@@ -30,4 +31,9 @@ public interface ServerSettings {
 
     /** Data folder (recordings, dumps). */
     Path dataDir();
+
+    /** The MPEG-TS over UDP ingest's ports and their streams (none unless configured). */
+    default List<MpegTsInput> mpegTsInputs() {
+        return List.of();
+    }
 }
