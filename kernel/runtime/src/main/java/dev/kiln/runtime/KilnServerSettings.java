@@ -42,6 +42,11 @@ record KilnServerSettings(ServerConfig config) implements ServerSettings {
     }
 
     @Override
+    public String srtPassphrase() {
+        return config.srtPassphrase();
+    }
+
+    @Override
     public Path dataDir() {
         return config.dataDir();
     }

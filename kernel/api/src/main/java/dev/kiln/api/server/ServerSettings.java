@@ -23,6 +23,14 @@ public interface ServerSettings {
     /** SRT ingest port (UDP). */
     int srtPort();
 
+    /**
+     * The passphrase SRT callers must encrypt with (10 to 79 characters), or empty when the SRT
+     * ingest takes unencrypted streams only.
+     */
+    default String srtPassphrase() {
+        return "";
+    }
+
     /** LL-HLS / HTTP playback port. */
     int httpPort();
 

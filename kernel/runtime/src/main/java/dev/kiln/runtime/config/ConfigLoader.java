@@ -26,7 +26,8 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> SERVER_KEYS =
-            Set.of("bind", "apiBind", "ports", "accessToken", "dataDir", "pluginsDir", "inputTimeoutSeconds");
+            Set.of("bind", "apiBind", "ports", "accessToken", "dataDir", "pluginsDir", "inputTimeoutSeconds",
+                    "srtPassphrase");
     private static final Set<String> PORT_KEYS = Set.of("api", "rtmp", "srt", "http");
 
     private final Map<String, String> env;
@@ -78,11 +79,13 @@ public final class ConfigLoader {
         Path plugins = home.resolve(pick("KILN_PLUGINS_DIR", text(server, "pluginsDir"), "plugins")).normalize();
 
         int inputTimeout = number("KILN_INPUT_TIMEOUT", server, "inputTimeoutSeconds", 10);
+        String srtPassphrase = pick("KILN_SRT_PASSPHRASE", text(server, "srtPassphrase"), "");
 
         List<DeclaredVirtualHost> vhosts = root.has("vhosts")
                 ? parseVhosts(where, root.get("vhosts"))
                 : List.of(defaultVhost());
-        return new ServerConfig(bind, apiBind, api, rtmp, srt, http, token, data, plugins, inputTimeout, vhosts);
+        return new ServerConfig(bind, apiBind, api, rtmp, srt, http, token, data, plugins, inputTimeout,
+                srtPassphrase, vhosts);
     }
 
     /** The virtual host {@code default} with the application {@code app}, both read-only. */

@@ -19,6 +19,8 @@ import java.util.List;
  * @param dataDir       recordings, dumps and state
  * @param pluginsDir    folder watched for hot-deployed bundles
  * @param inputTimeoutSeconds an input stream that receives nothing this long is disconnected
+ * @param srtPassphrase SRT callers must encrypt with this passphrase (10 to 79 characters);
+ *                      empty = unencrypted SRT only
  * @param vhosts        virtual hosts declared in the configuration file (read-only via API)
  */
 public record ServerConfig(
@@ -32,6 +34,7 @@ public record ServerConfig(
         Path dataDir,
         Path pluginsDir,
         int inputTimeoutSeconds,
+        String srtPassphrase,
         List<DeclaredVirtualHost> vhosts) {
 
     /** The token shipped in the defaults; refused when the API is exposed beyond loopback. */
@@ -54,6 +57,11 @@ public record ServerConfig(
         if (inputTimeoutSeconds < 1 || inputTimeoutSeconds > 3600) {
             throw new ConfigException("server.inputTimeoutSeconds (KILN_INPUT_TIMEOUT) must be between 1 and 3600, got "
                     + inputTimeoutSeconds);
+        }
+        srtPassphrase = srtPassphrase == null ? "" : srtPassphrase;
+        if (!srtPassphrase.isEmpty() && (srtPassphrase.length() < 10 || srtPassphrase.length() > 79)) {
+            throw new ConfigException("server.srtPassphrase (KILN_SRT_PASSPHRASE) must have 10 to 79 characters, it has "
+                    + srtPassphrase.length());
         }
         vhosts = List.copyOf(vhosts);
         if (DEFAULT_ACCESS_TOKEN.equals(accessToken) && !isLoopback(apiBind)) {

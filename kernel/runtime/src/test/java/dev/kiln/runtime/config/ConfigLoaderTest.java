@@ -80,4 +80,15 @@ class ConfigLoaderTest {
         assertThat(load(Map.of("KILN_API_BIND", "0.0.0.0", "KILN_ACCESS_TOKEN", "s3cret"), null).apiBind())
                 .isEqualTo("0.0.0.0");
     }
+
+    @Test
+    void srtPassphraseFromFileThenEnvironment() throws Exception {
+        assertThat(load(Map.of(), null).srtPassphrase()).isEmpty();
+        assertThat(load(Map.of(), "server:\n  srtPassphrase: from-the-file\n").srtPassphrase())
+                .isEqualTo("from-the-file");
+        assertThat(load(Map.of("KILN_SRT_PASSPHRASE", "from-the-environment"),
+                "server:\n  srtPassphrase: from-the-file\n").srtPassphrase()).isEqualTo("from-the-environment");
+        assertThatThrownBy(() -> load(Map.of("KILN_SRT_PASSPHRASE", "short"), null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("KILN_SRT_PASSPHRASE");
+    }
 }
