@@ -1,8 +1,10 @@
 package dev.kiln.runtime;
 
+import dev.kiln.api.server.MpegTsInput;
 import dev.kiln.api.server.ServerSettings;
 import dev.kiln.runtime.config.ServerConfig;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The {@link ServerSettings} service plugins see, read from the server configuration. */
 record KilnServerSettings(ServerConfig config) implements ServerSettings {
@@ -49,5 +51,10 @@ record KilnServerSettings(ServerConfig config) implements ServerSettings {
     @Override
     public Path dataDir() {
         return config.dataDir();
+    }
+
+    @Override
+    public List<MpegTsInput> mpegTsInputs() {
+        return config.mpegTsInputs();
     }
 }

@@ -62,7 +62,7 @@ public final class ConfigLoader {
             }
         }
         String where = file == null ? "configuration" : file.getFileName().toString();
-        checkKeys(where, root, Set.of("server", "vhosts"), "");
+        checkKeys(where, root, Set.of("server", "vhosts", "mpegts"), "");
         JsonNode server = root.path("server");
         checkKeys(where, server, SERVER_KEYS, "server.");
         checkKeys(where, server.path("ports"), PORT_KEYS, "server.ports.");
@@ -85,7 +85,8 @@ public final class ConfigLoader {
                 ? parseVhosts(where, root.get("vhosts"))
                 : List.of(defaultVhost());
         return new ServerConfig(bind, apiBind, api, rtmp, srt, http, token, data, plugins, inputTimeout,
-                srtPassphrase, vhosts);
+                srtPassphrase, vhosts,
+                MpegTsConfig.parse(where, root.path("mpegts"), srt));
     }
 
     /** The virtual host {@code default} with the application {@code app}, both read-only. */

@@ -2,6 +2,7 @@ package dev.kiln.runtime.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import dev.kiln.api.server.MpegTsInput;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,6 +23,7 @@ import java.util.List;
  * @param srtPassphrase SRT callers must encrypt with this passphrase (10 to 79 characters);
  *                      empty = unencrypted SRT only
  * @param vhosts        virtual hosts declared in the configuration file (read-only via API)
+ * @param mpegTsInputs  the MPEG-TS over UDP ingest's ports and streams ({@code mpegts} section)
  */
 public record ServerConfig(
         String bind,
@@ -35,7 +37,8 @@ public record ServerConfig(
         Path pluginsDir,
         int inputTimeoutSeconds,
         String srtPassphrase,
-        List<DeclaredVirtualHost> vhosts) {
+        List<DeclaredVirtualHost> vhosts,
+        List<MpegTsInput> mpegTsInputs) {
 
     /** The token shipped in the defaults; refused when the API is exposed beyond loopback. */
     public static final String DEFAULT_ACCESS_TOKEN = "kiln-access-token";
@@ -64,6 +67,7 @@ public record ServerConfig(
                     + srtPassphrase.length());
         }
         vhosts = List.copyOf(vhosts);
+        mpegTsInputs = mpegTsInputs == null ? List.of() : List.copyOf(mpegTsInputs);
         if (DEFAULT_ACCESS_TOKEN.equals(accessToken) && !isLoopback(apiBind)) {
             throw new ConfigException("Refusing to expose the API on " + apiBind
                     + " with the default access token: set KILN_ACCESS_TOKEN (or server.accessToken)"
