@@ -39,6 +39,9 @@ public final class StreamIds {
       throw new IllegalArgumentException("stream id longer than " + MAX_LENGTH + " characters");
     }
     String user = null;
+    if (streamId.regionMatches(true, 0, "%23!::", 0, 6)) {
+      streamId = decode(streamId); // the whole access-control string URL-encoded
+    }
     String resource = streamId;
     if (streamId.startsWith("#!::")) {
       Map<String, String> keys = accessControl(streamId.substring(4));

@@ -70,7 +70,9 @@ class SrtServerIT {
     FfmpegTool.Result r = FfmpegTool.runFfprobe(Duration.ofSeconds(30), List.of("-v", "error",
         "-count_frames", "-show_entries", "stream=codec_name,nb_read_frames", "-of", "csv=p=0", file.toString()));
     assertThat(r.exitCode()).as("ffprobe: %s", r.output()).isZero();
-    return r.output();
+    // One "codec,frames" line per stream (ffprobe lists them again under the program).
+    return r.output().lines().filter(l -> l.matches("[a-z0-9]+,\\d+")).distinct()
+        .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
   }
 
   @Test
@@ -85,5 +87,83 @@ class SrtServerIT {
     String probed = probe(s.data());
     assertThat(probed).startsWith("h264,90\naac,");
     assertThat(s.data().length % 188).isZero();
+  }
+
+  @Test
+  void encryptedCallersWithThePassphraseAreDecrypted() throws Exception {
+    int port = start("kiln-secret-passphrase");
+    for (int keyLength : new int[] {16, 32}) {
+      String id = "default/app/aes" + keyLength;
+      FfmpegTool.Result r = FfmpegTool.runFfmpeg(FFMPEG_LIMIT, publishArgs(2, "srt://127.0.0.1:" + port
+          + "?streamid=" + id + "&passphrase=kiln-secret-passphrase&pbkeylen=" + keyLength));
+      assertThat(r.exitCode()).as("ffmpeg AES-%d: %s", keyLength * 8, r.output()).isZero();
+      CollectingAcceptor.Stream s = acceptor.await(id, Duration.ofSeconds(1));
+      s.awaitClosed(Duration.ofSeconds(5));
+      assertThat(probe(s.data())).as("AES-%d", keyLength * 8).startsWith("h264,60\naac,");
+    }
+  }
+
+  @Test
+  void aWrongOrMissingPassphraseIsRefusedInTheHandshake() throws Exception {
+    int port = start("kiln-secret-passphrase");
+    FfmpegTool.Result wrong = FfmpegTool.runFfmpeg(FFMPEG_LIMIT, publishArgs(1, "srt://127.0.0.1:" + port
+        + "?streamid=default/app/wrong&passphrase=not-the-passphrase"));
+    assertThat(wrong.exitCode()).as("ffmpeg: %s", wrong.output()).isNotZero();
+    FfmpegTool.Result missing = FfmpegTool.runFfmpeg(FFMPEG_LIMIT, publishArgs(1, "srt://127.0.0.1:" + port
+        + "?streamid=default/app/missing"));
+    assertThat(missing.exitCode()).as("ffmpeg: %s", missing.output()).isNotZero();
+    assertThat(acceptor.streams).isEmpty();
+    assertThat(server.rejectedHandshakes()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aStreamIdTheAcceptorRefusesFailsTheCaller() throws Exception {
+    int port = start(null);
+    FfmpegTool.Result r = FfmpegTool.runFfmpeg(FFMPEG_LIMIT, publishArgs(1, "srt://127.0.0.1:" + port
+        + "?streamid=refuse/app/x"));
+    assertThat(r.exitCode()).as("ffmpeg: %s", r.output()).isNotZero();
+    assertThat(server.rejectedHandshakes()).isEqualTo(1);
+  }
+
+  @Test
+  void lostPacketsAreAskedForAgainAndTheStreamArrivesWhole() throws Exception {
+    int port = start(null);
+    try (LossyRelay relay = new LossyRelay(server.localAddress(), 15)) {
+      FfmpegTool.Result r = FfmpegTool.runFfmpeg(FFMPEG_LIMIT, publishArgs(3, "srt://127.0.0.1:" + relay.port()
+          + "?streamid=default/app/lossy&latency=300000"));
+      assertThat(r.exitCode()).as("ffmpeg: %s", r.output()).isZero();
+      CollectingAcceptor.Stream s = acceptor.await("default/app/lossy", Duration.ofSeconds(1));
+      s.awaitClosed(Duration.ofSeconds(5));
+      assertThat(relay.droppedPackets()).as("packets the relay dropped").isGreaterThan(10);
+      assertThat(s.connection.droppedPackets()).as("packets given up").isZero();
+      assertThat(probe(s.data())).startsWith("h264,90\naac,");
+    }
+  }
+
+  @Test
+  void srtLiveTransmitIsASecondCaller() throws Exception {
+    int port = start("kiln-secret-passphrase");
+    Path slt = Path.of("/usr/bin/srt-live-transmit");
+    assertThat(slt).as("srt-live-transmit (Debian package srt-tools; ./kiln test installs it)").isExecutable();
+    int udpPort;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+      udpPort = probe.getLocalPort();
+    }
+    Path log = tmp.resolve("slt.log");
+    Process transmit = new ProcessBuilder(slt.toString(), "-q", "udp://127.0.0.1:" + udpPort,
+        "srt://127.0.0.1:" + port + "?streamid=#!::r=default/app/slt,m=publish"
+            + "&passphrase=kiln-secret-passphrase")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      FfmpegTool.Result r = FfmpegTool.runFfmpeg(FFMPEG_LIMIT,
+          publishArgs(3, "udp://127.0.0.1:" + udpPort + "?pkt_size=1316"));
+      assertThat(r.exitCode()).as("ffmpeg: %s", r.output()).isZero();
+      CollectingAcceptor.Stream s = acceptor.await("#!::r=default/app/slt,m=publish", Duration.ofSeconds(1));
+      transmit.destroy();
+      s.awaitClosed(Duration.ofSeconds(8));
+      assertThat(probe(s.data())).as("srt-live-transmit log: %s", Files.readString(log)).contains("h264,").contains("aac,");
+    } finally {
+      transmit.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
   }
 }
