@@ -78,12 +78,17 @@ public final class PushBench {
             stopPushes(kiln, "w", most);
             awaitLive("kiln (stopped)", receiver, 0, () -> 0);
             long rss0 = ProcessStats.rssBytes(kiln.pid());
-            double before = cpuRate(kiln.pid(), o.duration());
-            progress("kiln: input alone, no push: %.1f%% of a core", 100 * before);
+            // The no-push CPU drifts over the life of the JVM (it settles for minutes after the start):
+            // a no-push window before and after every level, and each level uses the mean of the two
+            // around it.
+            List<Double> baselines = new ArrayList<>();
+            baselines.add(cpuRate(kiln.pid(), o.duration()));
+            progress("kiln: input alone, no push: %.1f%% of a core", 100 * baselines.get(0));
             checkPublisher(publisher);
 
             for (int n : o.levels()) {
-                startPushes(kiln, receiver, "n" + n, n);
+                double before = baselines.get(baselines.size() - 1);
+                startPushes(kiln, receiver, "n" + n + "x" + baselines.size(), n);
                 awaitLive("kiln", receiver, n, () -> started(kiln));
                 StepResult r;
                 try (LatencyPlayer player = LatencyPlayer.play(receiver.rtmpAddress(), "app", KEY_PREFIX + "0", clock)) {
@@ -92,15 +97,16 @@ public final class PushBench {
                     r = measure("kiln", n, o, player, receiver, () -> ProcessStats.cpuSeconds(kiln.pid()), before,
                             -1, 0, () -> started(kiln), () -> ProcessStats.rssBytes(kiln.pid()) - rss0);
                 }
-                stopPushes(kiln, "n" + n, n);
+                stopPushes(kiln, "n" + n + "x" + baselines.size(), n);
                 awaitLive("kiln (stopped)", receiver, 0, () -> 0);
-                results.add(r);
                 checkPublisher(publisher);
+                double after = cpuRate(kiln.pid(), o.duration());
+                baselines.add(after);
+                progress("kiln: input alone again: %.1f%% of a core; %d pushes measured against the mean of %.1f%% and"
+                        + " %.1f%%: %.3f CPU s/push-min", 100 * after, n, 100 * before, 100 * after,
+                        r.withBaseRate((before + after) / 2).cpuPerPushMinute());
+                results.add(r.withBaseRate((before + after) / 2));
             }
-            double after = cpuRate(kiln.pid(), o.duration());
-            progress("kiln: input alone again, after the last push: %.1f%% of a core; the no-push baseline is the mean"
-                    + " of %.1f%% and %.1f%%", 100 * after, 100 * before, 100 * after);
-            results.replaceAll(r -> r.withBaseRate((before + after) / 2));
         }
         return results;
     }

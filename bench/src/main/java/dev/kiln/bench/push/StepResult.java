@@ -9,7 +9,7 @@ package dev.kiln.bench.push;
  * @param seconds        length of the window
  * @param pusherCpu      CPU seconds in the window of what pushes: the Kiln JVM (ingest included), or all ffmpeg relays
  * @param pusherBaseRate CPU seconds per second of the pushing side with the same input and no push (Kiln: the mean of a
- *                       window before the first step and one after the last; 0 for ffmpeg)
+ *                       no-push window just before the step and one just after it; 0 for ffmpeg)
  * @param originCpu      ffmpeg-copy: CPU seconds of the origin nginx the relays pull from; NaN for Kiln
  * @param originBaseRate CPU seconds per second of that origin with the input and no relay
  * @param receiverCpu    CPU seconds of the receiving nginx in the window
