@@ -7,8 +7,9 @@ import java.util.Map;
  * Maps the timestamps of successive RTSP connections onto one timeline per track, so that the
  * stream's subscribers see decoding times that only increase, across reconnects and failovers.
  *
- * <p>Each connection gets one offset for all its tracks (keeping their relative timing), chosen so
- * that it starts just after the latest packet of the previous connection. Within a connection a
+ * <p>The first connection keeps FFmpeg's timestamps. Each later connection gets one offset for all
+ * its tracks (keeping their relative timing), chosen so that its first packet comes just after
+ * the latest packet of the previous connection. Within a connection a
  * track whose time jumps (backwards more than {@link #MAX_BACKSTEP_S}, or forwards more than
  * {@link #MAX_GAP_S}, as when FFmpeg re-synchronizes on an RTCP sender report) is shifted to
  * continue where it was; smaller steps back get a decoding time just after the last one.
@@ -25,12 +26,21 @@ public final class Timeline {
     private final Map<Integer, Clock> clocks = new HashMap<>();
     private boolean offsetKnown;
     private double offsetS;
+    /** Where the current connection starts, in seconds. */
+    private double startS;
 
     /** Timestamps of a packet on this timeline: pts ≥ dts. */
     public record Stamp(long pts, long dts) {}
 
     /** A new connection starts: its first packet sets the offset. */
     public void newConnection() {
+        double latest = -1;
+        for (Clock c : clocks.values()) {
+            if (c.last != NONE) {
+                latest = Math.max(latest, (double) (c.last + c.step()) / c.timescale);
+            }
+        }
+        startS = latest < 0 ? 0 : latest + RECONNECT_GAP_S;
         offsetKnown = false;
         clocks.values().forEach(c -> c.fix = 0);
     }
@@ -49,7 +59,7 @@ public final class Timeline {
             dts = pts;
         }
         if (dts == NONE) {
-            long out = c.last == NONE ? Math.round(nextStartS() * timescale) : c.last + c.step();
+            long out = c.last == NONE ? Math.round(startS * timescale) : c.last + c.step();
             c.advance(out);
             return new Stamp(out, out);
         }
@@ -57,7 +67,8 @@ public final class Timeline {
             pts = dts;
         }
         if (!offsetKnown) {
-            offsetS = nextStartS() - (double) dts / timescale;
+            // The first connection keeps FFmpeg's times (they start near 0 for every RTSP stream).
+            offsetS = startS == 0 ? 0 : startS - (double) dts / timescale;
             offsetKnown = true;
         }
         long shift = Math.round(offsetS * timescale) + c.fix;
@@ -75,17 +86,6 @@ public final class Timeline {
         }
         c.advance(out);
         return new Stamp(Math.max(pts + shift, out), out);
-    }
-
-    /** Seconds where a new connection starts: just after the latest packet seen, or 0. */
-    private double nextStartS() {
-        double latest = -1;
-        for (Clock c : clocks.values()) {
-            if (c.last != NONE) {
-                latest = Math.max(latest, (double) (c.last + c.step()) / c.timescale);
-            }
-        }
-        return latest < 0 ? 0 : latest + RECONNECT_GAP_S;
     }
 
     private static final class Clock {
