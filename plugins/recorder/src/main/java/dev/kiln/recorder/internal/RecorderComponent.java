@@ -13,7 +13,7 @@ import dev.kiln.proto.v1.RecordTask;
 import dev.kiln.proto.v1.StartRecordRequest;
 import dev.kiln.proto.v1.StopRecordRequest;
 import dev.kiln.recorder.internal.api.RecordGrpcService;
-import dev.kiln.recorder.internal.mux.FfmpegWriter;
+import dev.kiln.recorder.internal.mux.DefaultWriterFactory;
 import dev.kiln.recorder.internal.naming.RecordRoots;
 import dev.kiln.recorder.internal.task.Recorder;
 import io.grpc.stub.StreamObserver;
@@ -40,7 +40,7 @@ public final class RecorderComponent implements RecordServiceGrpc.AsyncService, 
     @Activate
     public RecorderComponent(@Reference StreamRegistry streams, @Reference StateStore store,
                              @Reference ServerSettings settings) {
-        this.recorder = new Recorder(streams, store, roots(settings), FfmpegWriter::open, Clock.systemDefaultZone());
+        this.recorder = new Recorder(streams, store, roots(settings), new DefaultWriterFactory(), Clock.systemDefaultZone());
         this.api = new RecordGrpcService(recorder);
         recorder.restore();
     }

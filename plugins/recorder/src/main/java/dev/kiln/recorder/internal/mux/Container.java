@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** The file formats a recording can be written in, chosen by the file name's extension. */
 public enum Container {
-    /** MPEG-TS: H.264/H.265 as Annex B, AAC as ADTS (FFmpeg's muxer converts both). */
+    /** MPEG-TS: H.264/H.265 as Annex B, AAC as ADTS (written by {@code ts.TsWriter}, or FFmpeg's muxer). */
     TS("mpegts"),
     /** Fragmented MP4: playable up to its last fragment when cut. */
     MP4("mp4");

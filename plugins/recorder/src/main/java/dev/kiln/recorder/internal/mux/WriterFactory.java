@@ -4,7 +4,7 @@ import dev.kiln.api.media.Track;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Opens output files; {@link FfmpegWriter#open} in the server, a fake in tests. */
+/** Opens output files; {@link DefaultWriterFactory} in the server, a fake in tests. */
 @FunctionalInterface
 public interface WriterFactory {
     /**
