@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * RTSP pull end to end: GStreamer's RTSP server (python3-gi with GstRtspServer, started by the
  * test) serves a live test pattern (x264enc or x265enc, voaacenc AAC); pull streams are created
  * through the REST API; the stream info, a push of the pulled stream read back by ffprobe, the
- * failover to the second URL when the first server dies, UDP transport, the unused timeout and
- * DELETE are checked. The server runs the RTSP pull and push bundles only, so the default output
+ * failover to the second URL when the first server dies, a persistent pull outliving its server's
+ * absence (longer than the input timeout), UDP transport, the unused timeout and DELETE are
+ * checked. The server runs the RTSP pull and push bundles only, so the default output
  * is the bypassed video and AAC.
  */
 class RtspPullIT {
@@ -35,7 +37,8 @@ class RtspPullIT {
 
     @RegisterExtension
     static final KilnServer KILN = new KilnServer(KilnProcess.builder().name("rtsp-pull")
-            .distributionPlugins(BUNDLES));
+            .distributionPlugins(BUNDLES)
+            .env("KILN_INPUT_TIMEOUT", "2"));
 
     @Test
     void badRequestsAreRefused() throws IOException {
@@ -115,6 +118,36 @@ class RtspPullIT {
             KILN.process().await("the unused pull stopped", LIMIT, () -> api.get(STREAMS + "/hevc").status(),
                     status -> status == 404);
             assertThat(KILN.process().log()).contains("RTSP pull default/app/hevc ended: nobody used it for 3000 ms");
+        }
+    }
+
+    @Test
+    void aPersistentPullKeepsItsStreamUntilTheServerComesBack() throws IOException {
+        KilnApi api = KILN.api();
+        int port = freeTcpPort();
+        RtspServer server = RtspServer.start(workDir(), "persistent", "h264", port);
+        String url = server.url();
+        try {
+            created(api.post(STREAMS, "{\"name\":\"keep\",\"urls\":[\"" + url + "\"],"
+                    + "\"properties\":{\"persistent\":true,\"noInputFailoverTimeoutMs\":1000}}"));
+            server.close();
+            String failed = "RTSP pull default/app/keep: " + url + " failed";
+            // Three failed attempts (1 s and 2 s apart) take longer than the 2 s input timeout.
+            KILN.process().await("three failed attempts", LIMIT, KILN.process()::log,
+                    log -> log.split(Pattern.quote(failed), -1).length > 3);
+            assertVideoAndAudio(ok(api.get(STREAMS + "/keep")).path("input"), "H264");
+
+            server = RtspServer.start(workDir(), "persistent-again", "h264", port);
+            KILN.process().await("the pull back on its URL", LIMIT, KILN.process()::log,
+                    log -> log.contains("RTSP pull default/app/keep: pulling " + url + " again"));
+            long before = bytesIn("keep");
+            KILN.process().await("bytes after the server came back", LIMIT, () -> bytesIn("keep"),
+                    bytes -> bytes > before + 20_000);
+            ok(api.delete(STREAMS + "/keep"));
+            KILN.process().await("the pull ended", LIMIT, KILN.process()::log,
+                    log -> log.contains("RTSP pull default/app/keep ended: deleted"));
+        } finally {
+            server.close();
         }
     }
 
@@ -208,10 +241,17 @@ class RtspPullIT {
 
         static RtspServer start(Path dir, String name, String video) {
             try {
+                return start(dir, name, video, freeTcpPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static RtspServer start(Path dir, String name, String video, int port) {
+            try {
                 Files.createDirectories(dir);
                 Path script = dir.resolve("rtsp-server.py");
                 Files.writeString(script, SCRIPT, StandardCharsets.UTF_8);
-                int port = freeTcpPort();
                 // Debian's python3 has python3-gi; a python3 earlier on the PATH may not.
                 String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
                 Process p = new ProcessBuilder(python, script.toString(), String.valueOf(port), video)

@@ -229,6 +229,9 @@ final class Puller {
             }
             c.close();
             throw e;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 
