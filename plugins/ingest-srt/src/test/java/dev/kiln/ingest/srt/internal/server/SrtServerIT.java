@@ -166,4 +166,52 @@ class SrtServerIT {
       transmit.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aHandshakeFloodFromOneSourceDoesNotKeepAnotherCallerOut() throws Exception {
+    int port = start(null);
+    java.net.InetSocketAddress target = server.localAddress();
+    java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread flood = new Thread(() -> {
+      java.util.Random random = new java.util.Random(3);
+      try (java.net.DatagramSocket attacker = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.2", 0))) {
+        for (long n = 0; flooding.get(); n++) {
+          if (n % 5 == 0) {
+            Thread.sleep(1); // up to 5,000 forged handshakes and 5,000 junk datagrams a second
+          }
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64);
+          b.putInt(0x80000000).putInt(0).putInt(random.nextInt()).putInt(0)
+              .putInt(random.nextBoolean() ? 4 : 5).putShort((short) 0).putShort((short) 2).putInt(random.nextInt())
+              .putInt(1500).putInt(8192).putInt(random.nextBoolean() ? 1 : -1).putInt(random.nextInt())
+              .putInt(random.nextInt());
+          attacker.send(new java.net.DatagramPacket(b.array(), 64, target));
+          byte[] junk = new byte[random.nextInt(1500)];
+          random.nextBytes(junk);
+          attacker.send(new java.net.DatagramPacket(junk, junk.length, target));
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "srt-flood");
+    flood.start();
+    try {
+      FfmpegTool.Result r = FfmpegTool.runFfmpeg(FFMPEG_LIMIT,
+          publishArgs(2, "srt://127.0.0.1:" + port + "?streamid=default/app/during-flood"));
+      assertThat(r.exitCode()).as("ffmpeg: %s", r.output()).isZero();
+      CollectingAcceptor.Stream s = acceptor.await("default/app/during-flood", Duration.ofSeconds(1));
+      s.awaitClosed(Duration.ofSeconds(8)); // the caller's shutdown may be lost: then the idle timeout (5 s)
+      // On two cores the flood competes with ffmpeg's encoder for the CPU: a late frame or two is fine.
+      String probed = probe(s.data());
+      assertThat(Integer.parseInt(probed.substring(5, probed.indexOf('\n'))))
+          .as("video frames of 60 in %s (late packets dropped: %d)", probed, s.connection.droppedPackets())
+          .isGreaterThanOrEqualTo(50);
+    } finally {
+      flooding.set(false);
+      flood.join(5000);
+    }
+    assertThat(server.handshakesLimited()).as("handshakes over the per-source limit").isGreaterThan(100);
+    assertThat(server.connections()).isEmpty();
+  }
 }
