@@ -3,7 +3,7 @@
 # ~2.5 Mbit/s FLV at real-time pace; prints CPU seconds per stream-minute and RSS per stream with
 # the Kiln/nginx ratios. See bench/README.md.
 #
-#   bench/rtmp-ingest/run.sh [--levels=50,100,200] [--duration=30s] [--warmup=10s] [--servers=kiln,nginx] ...
+#   bench/rtmp-ingest/run.sh [--levels=50,100,200] [--duration=30s] [--warmup=60s] [--servers=kiln,nginx] ...
 #
 # Builds the distribution and the harness first (mvn -DskipTests package of dist and bench with
 # the modules they need); set KILN_BENCH_SKIP_BUILD=1 to use what is already built. Runs from a

@@ -32,7 +32,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
                         PacedSender.Pacing pacing) {
 
     static final String USAGE = String.join("\n",
-            "Usage: RtmpIngestBench [--levels=50,100,200] [--duration=30s] [--warmup=10s] [--servers=kiln,nginx]",
+            "Usage: RtmpIngestBench [--levels=50,100,200] [--duration=30s] [--warmup=60s] [--servers=kiln,nginx]",
             "         [--kiln-home=dist/target/kiln] [--kiln-jvm-opts='-Xms256m -Xmx1g']",
             "         [--kiln-plugins='kiln-{rtmp-protocol,ingest-rtmp}-*.jar']",
             "         [--nginx=/usr/sbin/nginx] [--nginx-module=/usr/lib/nginx/modules/ngx_rtmp_module.so]",
@@ -43,7 +43,7 @@ record RtmpBenchOptions(List<Integer> levels, Duration duration, Duration warmup
     static RtmpBenchOptions parse(String[] args) {
         List<Integer> levels = List.of(50, 100, 200);
         Duration duration = Duration.ofSeconds(30);
-        Duration warmup = Duration.ofSeconds(10);
+        Duration warmup = Duration.ofSeconds(60);
         List<String> servers = List.of("kiln", "nginx");
         Path kilnHome = Paths.get("dist/target/kiln");
         String kilnJvmOpts = "-Xms256m -Xmx1g";
