@@ -61,6 +61,19 @@ class RtspPullIT {
     }
 
     @Test
+    void aServerThatNeverAnswersGets502InBoundedTime() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0)) { // connections are accepted by the OS, never answered
+            long start = System.nanoTime();
+            String message = error(KILN.api().post(STREAMS, "{\"name\":\"mute\",\"urls\":[\"rtsp://127.0.0.1:"
+                    + silent.getLocalPort() + "/x\"]}"), 502);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(message).contains("no answer in time");
+            assertThat(millis).as("answer time").isBetween(4_000L, 9_000L);
+            assertThat(KILN.api().get(STREAMS + "/mute").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void pullsH264AndAacFailsOverToTheSecondUrlAndStopsOnDelete() {
         KilnApi api = KILN.api();
         try (RtspServer first = RtspServer.start(workDir(), "first", "h264");

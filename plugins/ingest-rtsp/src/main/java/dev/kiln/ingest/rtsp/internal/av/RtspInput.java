@@ -183,7 +183,9 @@ public final class RtspInput implements AutoCloseable {
         if (state.get(0) != 0) {
             return new RtspException(RtspException.Kind.STOPPED, "stopped");
         }
-        if (code == AVERROR_EXIT) {
+        long deadline = state.get(1);
+        if (code == AVERROR_EXIT || deadline != 0 && System.nanoTime() - deadline > 0) {
+            // FFmpeg reports an interrupted RTSP reply as invalid data: the deadline tells.
             return new RtspException(RtspException.Kind.TIMED_OUT, timedOut);
         }
         return new RtspException(RtspException.Kind.FAILED,

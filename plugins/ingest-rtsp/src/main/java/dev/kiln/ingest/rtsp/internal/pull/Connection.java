@@ -19,8 +19,11 @@ import org.bytedeco.javacpp.LongPointer;
  * streams kept (0, 1, …). For the pull's thread only.
  */
 final class Connection implements AutoCloseable {
-    /** FFmpeg's socket I/O timeout for RTSP, in microseconds. */
-    static final String SOCKET_TIMEOUT_US = "5000000";
+    /**
+     * FFmpeg's socket I/O timeout for RTSP, in microseconds: a last resort, longer than the
+     * deadlines the pull sets itself (connect 5 s, no input per request).
+     */
+    static final String SOCKET_TIMEOUT_US = "15000000";
 
     /** A stream Kiln takes. */
     record Source(int trackId, TrackConverter converter, int timeBaseNum, int timeBaseDen) {}
