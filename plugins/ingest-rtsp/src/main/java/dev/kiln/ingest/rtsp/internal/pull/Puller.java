@@ -64,6 +64,8 @@ final class Puller {
     private Thread thread;
     private StreamWriter writer;
     private List<Track> declared = List.of();
+    /** Index of the URL of the current (or last) connection. */
+    private int currentIndex;
     private long lastUsedNanos;
     private long lastHousekeepingNanos;
     private long bytesUncounted;
@@ -144,8 +146,6 @@ final class Puller {
             onEnd.accept(this);
         }
     }
-
-    private int currentIndex;
 
     private String current() {
         return urls.get(currentIndex).display();
