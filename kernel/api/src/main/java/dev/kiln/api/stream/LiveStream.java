@@ -30,6 +30,15 @@ public interface LiveStream {
      */
     List<UnavailableTrack> unavailableTracks();
 
+    /**
+     * For an output stream, how each of its tracks is made (passed through or by which encoder
+     * module) and which ones failed, with the error; ordered by track id. Empty for input
+     * streams, and while it is not known yet.
+     */
+    default List<OutputTrackStatus> trackStatus() {
+        return List.of();
+    }
+
     /** Measured parameters of a track (bitrate, frame rate, key frame interval, …). */
     TrackStats trackStats(int trackId);
 

@@ -4,6 +4,7 @@ import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.media.Track;
 import dev.kiln.api.stream.LiveStream;
+import dev.kiln.api.stream.OutputTrackStatus;
 import dev.kiln.api.stream.StreamSink;
 import dev.kiln.api.stream.Subscription;
 import dev.kiln.api.stream.TrackStats;
@@ -36,7 +37,8 @@ final class ProfileOutput implements LiveStream {
     private volatile OutputPlan plan;
     /** Non-null while a transcoder makes this output. */
     private volatile BusInput produced;
-    private Transcoder transcoder;
+    /** Written under this output's lock, read by stream info. */
+    private volatile Transcoder transcoder;
     private final List<OutputSubscription> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ProfileOutput(BusInput input, OutputProfile profile, Supplier<Optional<TranscoderFactory>> transcoders) {
@@ -133,6 +135,21 @@ final class ProfileOutput implements LiveStream {
     @Override
     public List<UnavailableTrack> unavailableTracks() {
         return produced != null ? List.of() : plan.missing();
+    }
+
+    @Override
+    public List<OutputTrackStatus> trackStatus() {
+        Transcoder t = transcoder;
+        if (t != null) {
+            return t.trackStatus();
+        }
+        if (produced != null) {
+            return List.of();
+        }
+        return plan.tracks().stream()
+                .map(m -> OutputTrackStatus.ok(m.output().id(), m.output().name(), m.output().codec(),
+                        OutputTrackStatus.BYPASS))
+                .toList();
     }
 
     @Override
