@@ -90,7 +90,7 @@ public final class AudioRendition implements AutoCloseable {
             if (name.equals("opus")) {
                 ctx.strict_std_compliance(-2); // FFmpeg's own Opus encoder is "experimental"
             }
-        }, name -> Map.of(), warned);
+        }, name -> Map.of(), warned, false);
         return new AudioRendition(spec, encoder, input.timescale());
     }
 

@@ -55,6 +55,8 @@ public final class Encoder implements AutoCloseable {
      * Opens the first of {@code hardware} that works, else the first of {@code software}
      * the build has. A hardware encoder that does not open is skipped with a WARN line, one
      * per {@code warned} flag (no GPU, no driver); a software one that does not open fails.
+     * With {@code hardwareRequired}, there is no fallback: when no hardware encoder opens,
+     * this fails with "NVENC required but unavailable: " and FFmpeg's message.
      *
      * @param label     what the log lines name (stream and encode)
      * @param configure sets size, rates and formats on a fresh context for the named encoder
@@ -64,18 +66,31 @@ public final class Encoder implements AutoCloseable {
     public static Encoder open(String label, Codec codec, List<String> hardware, List<String> software,
                                java.util.function.BiConsumer<String, AVCodecContext> configure,
                                java.util.function.Function<String, Map<String, String>> options,
-                               java.util.concurrent.atomic.AtomicBoolean warned) {
+                               java.util.concurrent.atomic.AtomicBoolean warned, boolean hardwareRequired) {
+        String why = "no hardware encoder asked for";
         for (String hw : hardware) {
             try {
                 Encoder e = tryOpen(hw, codec, configure, options.apply(hw));
                 if (e != null) {
                     return e;
                 }
-                fallback(warned, "{}: hardware encoder {} is not in this FFmpeg build; encoding on the CPU", label, hw);
+                why = hw + " is not in this FFmpeg build";
+                if (!hardwareRequired) {
+                    fallback(warned, "{}: hardware encoder {} is not in this FFmpeg build; encoding on the CPU", label,
+                            hw);
+                }
             } catch (AvException ex) {
-                fallback(warned, "{}: hardware encoder {} is not usable ({}); encoding on the CPU", label, hw,
-                        ex.getMessage());
+                why = ex.getMessage();
+                if (!hardwareRequired) {
+                    fallback(warned, "{}: hardware encoder {} is not usable ({}); encoding on the CPU", label, hw,
+                            ex.getMessage());
+                }
             }
+        }
+        if (hardwareRequired) {
+            String module = hardware.isEmpty() ? "" : moduleOf(hardware.get(0));
+            throw new AvException(module.toUpperCase(java.util.Locale.ROOT) + " required but unavailable: " + why,
+                    module);
         }
         for (String sw : software) {
             Encoder e = tryOpen(sw, codec, configure, options.apply(sw));
@@ -125,10 +140,15 @@ public final class Encoder implements AutoCloseable {
 
     /** "nvenc", "x264", "openh264", "opus", … as stream info would report it. */
     public String module() {
-        if (name.contains("nvenc")) {
+        return moduleOf(name);
+    }
+
+    /** The module of an FFmpeg encoder name: "h264_nvenc" is "nvenc", "libx264" is "x264". */
+    public static String moduleOf(String encoderName) {
+        if (encoderName.contains("nvenc")) {
             return "nvenc";
         }
-        return name.startsWith("lib") ? name.substring(3) : name;
+        return encoderName.startsWith("lib") ? encoderName.substring(3) : encoderName;
     }
 
     public AVCodecContext context() {

@@ -69,6 +69,7 @@ public final class VideoRendition implements AutoCloseable {
         int[] size = outputSize(spec.width(), spec.height(), input.width(), input.height());
         double fps = spec.framerate() > 0 ? spec.framerate() : inputFramerate > 0 ? inputFramerate : 30;
         boolean nv = spec.modules().toLowerCase(Locale.ROOT).contains("nv");
+        boolean nvRequired = requires(spec.modules(), "nv");
         List<String> hardware = new ArrayList<>();
         List<String> software = new ArrayList<>();
         switch (codec) {
@@ -84,6 +85,9 @@ public final class VideoRendition implements AutoCloseable {
             }
             case VP8 -> software.add("libvpx");
             default -> throw new AvException("video encoding to " + codec + " is not supported yet");
+        }
+        if (nvRequired && hardware.isEmpty()) {
+            throw new AvException("NVENC required but unavailable: there is no NVENC encoder for " + codec, "nvenc");
         }
         int gop = spec.keyFrameInterval() > 0 ? spec.keyFrameInterval() : 100_000;
         Encoder encoder = Encoder.open(label, codec, hardware, software, (name, ctx) -> {
@@ -101,8 +105,26 @@ public final class VideoRendition implements AutoCloseable {
             }
             ctx.gop_size(gop);
             ctx.max_b_frames(Math.max(0, spec.bFrames()));
-        }, name -> options(name, spec), warned);
+        }, name -> options(name, spec), warned, nvRequired);
         return new VideoRendition(spec, encoder, size[0], size[1], spec.framerate());
+    }
+
+    /**
+     * True when {@code modules} (comma-separated, each {@code name[:option…]}) names
+     * {@code module} with the option "required", e.g. "nv:required" or "nv:0:required".
+     */
+    static boolean requires(String modules, String module) {
+        for (String entry : modules.toLowerCase(Locale.ROOT).split(",")) {
+            String[] parts = entry.trim().split(":");
+            if (parts[0].trim().equals(module)) {
+                for (int i = 1; i < parts.length; i++) {
+                    if (parts[i].trim().equals("required")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> options(String encoderName, EncodeSpec spec) {

@@ -3,10 +3,12 @@ package dev.kiln.codec.internal.session;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 
 import dev.kiln.api.codec.OutputSpec;
+import dev.kiln.api.media.Codec;
 import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.MediaType;
 import dev.kiln.api.media.Track;
 import dev.kiln.api.stream.LiveStream;
+import dev.kiln.api.stream.OutputTrackStatus;
 import dev.kiln.api.stream.StreamWriter;
 import dev.kiln.codec.internal.av.AudioRendition;
 import dev.kiln.codec.internal.av.AvException;
@@ -18,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The decoders and renditions for one set of input tracks: one decoder per input track that
  * some encode needs, shared by all its renditions; passed-through tracks are handed on with
  * their new id and the same payload. A rendition that fails (to open or later) is logged with
- * FFmpeg's message and left out; the others go on.
+ * FFmpeg's message and left out; the others go on. Each change of how the tracks are made
+ * (the modules once open, a track in error) is reported as the whole status list.
  */
 final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
@@ -58,6 +63,11 @@ final class Pipeline implements AutoCloseable {
         boolean alive() {
             return video != null || audio != null;
         }
+
+        /** The encoder module, empty once closed. */
+        String module() {
+            return video != null ? video.encoder().module() : audio != null ? audio.encoder().module() : "";
+        }
     }
 
     /** One decoded input track and the renditions it feeds. */
@@ -74,16 +84,21 @@ final class Pipeline implements AutoCloseable {
 
     private final String label;
     private final StreamWriter output;
+    private final Consumer<List<OutputTrackStatus>> report;
+    private final Map<Integer, OutputTrackStatus> status = new TreeMap<>();
     private final List<EncodePlan.Entry> passThrough = new ArrayList<>();
     private final Map<Integer, Source> sources = new HashMap<>();
 
-    private Pipeline(String label, StreamWriter output) {
+    private Pipeline(String label, StreamWriter output, Consumer<List<OutputTrackStatus>> report) {
         this.label = label;
         this.output = output;
+        this.report = report;
     }
 
-    static Pipeline open(String label, LiveStream input, OutputSpec spec, List<Track> tracks, StreamWriter output) {
-        Pipeline p = new Pipeline(label, output);
+    /** @param report gets the status of every output track, ordered by id, on each change */
+    static Pipeline open(String label, LiveStream input, OutputSpec spec, List<Track> tracks, StreamWriter output,
+                         Consumer<List<OutputTrackStatus>> report) {
+        Pipeline p = new Pipeline(label, output, report);
         try {
             p.build(input, EncodePlan.of(spec, tracks));
         } catch (RuntimeException | Error e) {
@@ -101,6 +116,8 @@ final class Pipeline implements AutoCloseable {
             if (e.passThrough()) {
                 passThrough.add(e);
                 out.add(e.input().withIdAndName(e.outputId(), e.spec().name()));
+                status.put(e.outputId(), OutputTrackStatus.ok(e.outputId(), e.spec().name(), e.input().codec(),
+                        OutputTrackStatus.BYPASS));
                 log.info("{}: passes input {} through", what, e.input());
                 continue;
             }
@@ -112,6 +129,8 @@ final class Pipeline implements AutoCloseable {
                     // The publisher sent a configuration FFmpeg cannot decode: its fault, not ours.
                     log.warn("{}: the input {} cannot be decoded, so no {} is made: {}", what, e.input(),
                             EncodePlan.target(e), ex.getMessage());
+                    status.put(e.outputId(), OutputTrackStatus.failed(e.outputId(), e.spec().name(),
+                            EncodePlan.target(e), "", "the input cannot be decoded: " + ex.getMessage()));
                     continue;
                 }
                 sources.put(e.input().id(), source);
@@ -138,13 +157,17 @@ final class Pipeline implements AutoCloseable {
                 }
                 source.renditions.add(r);
                 out.add(t);
+                status.put(e.outputId(), OutputTrackStatus.ok(e.outputId(), e.spec().name(), t.codec(), r.module()));
                 log.info("{}: {} with {} (module {})", what, t, r.audio != null ? r.audio.encoder().name()
-                        : r.video.encoder().name(), r.audio != null ? r.audio.encoder().module() : r.video.encoder().module());
+                        : r.video.encoder().name(), r.module());
             } catch (AvException | IllegalArgumentException ex) {
                 r.close();
                 // WARN, not ERROR: one stream's track is lost (its input or settings are at
                 // fault); the server and the other tracks go on.
                 log.warn("{}: cannot encode to {}: {}", what, EncodePlan.target(e), ex.getMessage());
+                String module = ex instanceof AvException av ? av.module() : "";
+                status.put(e.outputId(), OutputTrackStatus.failed(e.outputId(), e.spec().name(), EncodePlan.target(e),
+                        module, ex.getMessage()));
             }
         }
         sources.values().removeIf(s -> {
@@ -155,6 +178,18 @@ final class Pipeline implements AutoCloseable {
             return false;
         });
         output.setTracks(out);
+        report.accept(List.copyOf(status.values()));
+    }
+
+    /** Marks a track whose encoder failed after opening; it stops, the others go on. */
+    private void failed(Rendition r, String message) {
+        int id = r.entry.outputId();
+        String module = r.module();
+        r.close();
+        OutputTrackStatus before = status.get(id);
+        Codec codec = before != null ? before.codec() : EncodePlan.target(r.entry);
+        status.put(id, OutputTrackStatus.failed(id, r.entry.spec().name(), codec, module, message));
+        report.accept(List.copyOf(status.values()));
     }
 
     /** Handles one input packet; the caller keeps (and releases) its payload reference. */
@@ -197,7 +232,7 @@ final class Pipeline implements AutoCloseable {
             } catch (AvException ex) {
                 log.warn("{} encode '{}' (track {}): failed, the track stops: {}", label, r.entry.spec().name(), id,
                         ex.getMessage());
-                r.close();
+                failed(r, "encoding failed: " + ex.getMessage());
             }
         }
     }
@@ -223,6 +258,7 @@ final class Pipeline implements AutoCloseable {
                     }
                 } catch (AvException ex) {
                     log.warn("{}: draining track {} failed: {}", label, id, ex.getMessage());
+                    failed(r, "draining the encoder failed: " + ex.getMessage());
                 }
             }
         }

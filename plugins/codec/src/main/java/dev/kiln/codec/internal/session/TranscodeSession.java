@@ -6,6 +6,7 @@ import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.MediaType;
 import dev.kiln.api.media.Track;
 import dev.kiln.api.stream.LiveStream;
+import dev.kiln.api.stream.OutputTrackStatus;
 import dev.kiln.api.stream.StreamSink;
 import dev.kiln.api.stream.StreamWriter;
 import dev.kiln.api.stream.Subscription;
@@ -48,6 +49,8 @@ public final class TranscodeSession implements Transcoder, StreamSink, Runnable 
     private final AtomicLong dropped = new AtomicLong();
     private final CountDownLatch freed = new CountDownLatch(1);
     private volatile boolean closed;
+    /** Written by the worker, read by stream info. */
+    private volatile List<OutputTrackStatus> trackStatus = List.of();
     private volatile Subscription subscription;
     // Sink thread only.
     private Map<Integer, MediaType> types = Map.of();
@@ -73,6 +76,11 @@ public final class TranscodeSession implements Transcoder, StreamSink, Runnable 
             subscription.close();
         }
         return this;
+    }
+
+    @Override
+    public List<OutputTrackStatus> trackStatus() {
+        return trackStatus;
     }
 
     /** Packets dropped because transcoding fell behind. */
@@ -188,7 +196,7 @@ public final class TranscodeSession implements Transcoder, StreamSink, Runnable 
             if (pipeline != null) {
                 pipeline.close();
             }
-            pipeline = Pipeline.open(label, input, spec, t.tracks(), output);
+            pipeline = Pipeline.open(label, input, spec, t.tracks(), output, s -> trackStatus = s);
         } else if (item == END && pipeline != null) {
             pipeline.finish();
             pipeline.close();

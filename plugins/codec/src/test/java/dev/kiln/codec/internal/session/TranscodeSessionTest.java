@@ -1,6 +1,7 @@
 package dev.kiln.codec.internal.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.kiln.api.codec.EncodeSpec;
@@ -9,6 +10,7 @@ import dev.kiln.api.media.Codec;
 import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.MediaType;
 import dev.kiln.api.media.Track;
+import dev.kiln.api.stream.OutputTrackStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,17 +48,25 @@ class TranscodeSessionTest {
         return new EncodeSpec("bypass_video", MediaType.VIDEO, true, null, 0, 0, 0, 0, 0, 0, "", "", "", 0, 0, Map.of());
     }
 
+    /** The input that was fed (its payloads can be checked) and the closed session. */
+    private record Ran(Media.Input in, TranscodeSession session) {}
+
     /** Feeds every packet and the end; returns the input so that its payloads can be checked. */
     private static Media.Input run(OutputSpec spec, Fakes.Output out, Executor executor) {
+        return transcode(spec, out, executor).in();
+    }
+
+    private static Ran transcode(OutputSpec spec, Fakes.Output out, Executor executor) {
         Media.Input in = Media.read(flv);
         Fakes.Input input = new Fakes.Input();
         TranscodeSession session = new TranscodeSession(input, spec, out, executor, () -> { }).start();
+        assertThat(session.trackStatus()).as("nothing known before the tracks").isEmpty();
         input.sink.onTracks(in.tracks());
         in.packets().forEach(input.sink::onPacket);
         input.sink.onEnd();
         session.close();
         assertThat(input.unsubscribed).isTrue();
-        return in;
+        return new Ran(in, session);
     }
 
     private static void assertAllReleased(Media.Input in, Fakes.Output out) {
@@ -72,8 +82,13 @@ class TranscodeSessionTest {
                 audio("aac", Codec.AAC, 0, 0, 0, Map.of("codec", "eq")),
                 audio("aac_mono", Codec.AAC, 64_000, 22_050, 1, Map.of())));
         Fakes.Output out = new Fakes.Output();
-        Media.Input in = run(spec, out, INLINE);
+        Ran ran = transcode(spec, out, INLINE);
+        Media.Input in = ran.in();
 
+        assertThat(ran.session().trackStatus())
+                .extracting(OutputTrackStatus::trackId, OutputTrackStatus::module, OutputTrackStatus::error)
+                .containsExactly(tuple(0, "bypass", null), tuple(1, "x264", null), tuple(2, "opus", null),
+                        tuple(3, "bypass", null), tuple(4, "aac", null));
         assertThat(out.trackCalls).hasSize(1);
         List<Track> tracks = out.trackCalls.get(0);
         assertThat(tracks).extracting(Track::id).containsExactly(0, 1, 2, 3, 4);
@@ -129,7 +144,10 @@ class TranscodeSessionTest {
     void nvencWithoutAGpuFallsBackToTheCpu() {
         OutputSpec spec = new OutputSpec("nv", "cam_nv", List.of(video("nv", Codec.H264, 320, 180, 300_000, 0, "nv")));
         Fakes.Output out = new Fakes.Output();
-        Media.Input in = run(spec, out, INLINE);
+        Ran ran = transcode(spec, out, INLINE);
+        Media.Input in = ran.in();
+        assertThat(ran.session().trackStatus()).singleElement()
+                .isEqualTo(OutputTrackStatus.ok(0, "nv", Codec.H264, "x264"));
         assertThat(out.trackCalls.get(0)).singleElement().satisfies(t -> {
             assertThat(t.codec()).isEqualTo(Codec.H264);
             assertThat(t.config()[0]).isEqualTo((byte) 1);
@@ -145,9 +163,51 @@ class TranscodeSessionTest {
                 audio("opus", Codec.OPUS, 64_000, 48_000, 2, Map.of()),
                 audio("bad_rate", Codec.AAC, 64_000, 1234, 2, Map.of())));
         Fakes.Output out = new Fakes.Output();
-        Media.Input in = run(spec, out, INLINE);
+        Ran ran = transcode(spec, out, INLINE);
+        Media.Input in = ran.in();
         assertThat(out.trackCalls.get(0)).extracting(Track::name).containsExactly("opus");
         assertThat(out.of(1)).hasSizeGreaterThan(100);
+        List<OutputTrackStatus> status = ran.session().trackStatus();
+        assertThat(status).extracting(OutputTrackStatus::trackId).containsExactly(0, 1, 2);
+        assertThat(status.get(0).failed()).isTrue();
+        assertThat(status.get(0).codec()).isEqualTo(Codec.H265);
+        assertThat(status.get(0).error()).contains("H265");
+        assertThat(status.get(1)).isEqualTo(OutputTrackStatus.ok(1, "opus", Codec.OPUS, "opus"));
+        assertThat(status.get(2).failed()).isTrue();
+        assertThat(status.get(2).error()).isNotBlank();
+        assertAllReleased(in, out);
+    }
+
+    @Test
+    void requiredNvencWithoutAGpuIsATrackErrorWhileTheOtherTracksPlay() {
+        OutputSpec spec = new OutputSpec("nv", "cam_nvreq", List.of(bypassVideo(),
+                video("h264_gpu", Codec.H264, 320, 180, 300_000, 0, "nv:required"),
+                audio("opus", Codec.OPUS, 64_000, 48_000, 2, Map.of())));
+        Fakes.Output out = new Fakes.Output();
+        Ran ran = transcode(spec, out, INLINE);
+        Media.Input in = ran.in();
+
+        List<Track> tracks = out.trackCalls.get(0);
+        assertThat(tracks).extracting(Track::id).as("the failed track keeps its id free").containsExactly(0, 2);
+        List<OutputTrackStatus> status = ran.session().trackStatus();
+        assertThat(status).extracting(OutputTrackStatus::trackId).containsExactly(0, 1, 2);
+        assertThat(status.get(0)).isEqualTo(OutputTrackStatus.ok(0, "bypass_video", Codec.H264, "bypass"));
+        assertThat(status.get(1)).satisfies(s -> {
+            assertThat(s.name()).isEqualTo("h264_gpu");
+            assertThat(s.codec()).isEqualTo(Codec.H264);
+            assertThat(s.module()).isEqualTo("nvenc");
+            assertThat(s.error()).startsWith("NVENC required but unavailable: ").hasSizeGreaterThan(40);
+        });
+        assertThat(status.get(2)).isEqualTo(OutputTrackStatus.ok(2, "opus", Codec.OPUS, "opus"));
+
+        Path mp4 = dir.resolve("nvreq.mp4");
+        Media.writeMp4(mp4, tracks, out.packets);
+        Map<String, String> p = Media.probe(mp4);
+        assertThat(p).containsEntry("streams.stream.0.codec_name", "h264")
+                .containsEntry("streams.stream.0.width", "640")
+                .containsEntry("streams.stream.1.codec_name", "opus")
+                .doesNotContainKey("streams.stream.2.codec_name");
+        assertThat(Double.parseDouble(p.get("format.duration"))).isCloseTo(3.0, within(0.3));
         assertAllReleased(in, out);
     }
 
