@@ -66,8 +66,79 @@ class TranscodeIT {
         assertThat(Double.parseDouble(probe.get("format.duration"))).isGreaterThan(3.0);
     }
 
+    @Test
+    void requiredNvencWithoutAGpuIsATrackErrorInStreamInfoWhileTheOtherTracksPlay() {
+        KilnApi api = KILN.api();
+        batch(api.post("/v1/vhosts/default/apps", "[{\"name\": \"gpu\", \"type\": \"live\"}]"), 200, 200);
+        // No GPU here: "nv:required" cannot open NVENC, plain "nv" falls back to x264.
+        batch(api.post("/v1/vhosts/default/apps/gpu/outputProfiles", """
+                [{"name":"gpu","outputStreamName":"${OriginStreamName}_gpu","encodes":{
+                  "videos":[{"name":"src","bypass":true},
+                            {"name":"v_gpu","codec":"h264","width":426,"height":240,"modules":"nv:required"}],
+                  "audios":[{"name":"opus","codec":"opus","bitrate":96000,"samplerate":48000,"channel":2}]}},
+                 {"name":"fallback","outputStreamName":"${OriginStreamName}_fb","encodes":{
+                  "videos":[{"name":"v_nv","codec":"h264","width":426,"height":240,"modules":"nv"}]}}]
+                """), 200, 200, 200);
+        JsonNode stopped;
+        try (FfmpegPublisher ffmpeg = FfmpegPublisher.start(KILN.process().workDir().resolve("publishers"),
+                "rtmp://127.0.0.1:" + KILN.process().rtmpPort() + "/gpu/s", "640x360", "ultrafast",
+                List.of("-g", "30", "-keyint_min", "30"))) {
+            JsonNode info = KILN.process().await("modules of s's outputs", LIMIT,
+                    () -> api.get("/v1/vhosts/default/apps/gpu/streams/s"),
+                    r -> r.status() == 200 && output(r.json(), "s_gpu").path("tracks").size() == 3
+                            && output(r.json(), "s_fb").path("tracks").path(0).has("module")).json();
+            JsonNode gpu = output(info, "s_gpu").path("tracks");
+            assertThat(gpu.get(0).path("name").asText()).isEqualTo("src");
+            assertThat(gpu.get(0).path("module").asText()).isEqualTo("bypass");
+            assertThat(gpu.get(0).has("state")).isFalse();
+            assertThat(gpu.get(1).path("id").asInt()).isEqualTo(1);
+            assertThat(gpu.get(1).path("name").asText()).isEqualTo("v_gpu");
+            assertThat(gpu.get(1).path("module").asText()).isEqualTo("nvenc");
+            assertThat(gpu.get(1).path("state").asText()).isEqualTo("error");
+            assertThat(gpu.get(1).path("error").asText()).startsWith("NVENC required but unavailable: ");
+            assertThat(gpu.get(1).path("video").path("codec").asText()).isEqualTo("H264");
+            assertThat(gpu.get(2).path("id").asInt()).isEqualTo(2);
+            assertThat(gpu.get(2).path("module").asText()).isEqualTo("opus");
+            assertThat(gpu.get(2).path("audio").path("bypass").asBoolean()).isFalse();
+            assertThat(gpu.get(2).has("state")).isFalse();
+            JsonNode fb = output(info, "s_fb").path("tracks").get(0);
+            assertThat(fb.path("module").asText()).isEqualTo("x264");
+            assertThat(fb.has("state")).isFalse();
+            assertThat(fb.path("video").path("width").asInt()).isEqualTo(426);
+
+            ok(api.post("/v1/vhosts/default/apps/gpu:startRecord",
+                    "{\"id\":\"g\",\"stream\":{\"name\":\"s_gpu\"},\"filePath\":\"g.mp4\"}"));
+            KILN.process().await("3 s of s_gpu recorded", LIMIT,
+                    () -> task(api, "gpu", "g").path("recordTime").asLong(), t -> t >= 3000);
+            stopped = ok(api.post("/v1/vhosts/default/apps/gpu:stopRecord", "{\"id\":\"g\"}"));
+            assertThat(ffmpeg.isAlive()).isTrue();
+        }
+        Path file = Path.of(stopped.path("outputFilePath").asText());
+        Map<String, String> probe = probe(file);
+        assertThat(probe).as("ffprobe of %s", file)
+                .containsEntry("streams.stream.0.codec_name", "h264")
+                .containsEntry("streams.stream.0.width", "640")
+                .containsEntry("streams.stream.1.codec_name", "opus")
+                .containsEntry("streams.stream.1.sample_rate", "48000")
+                .doesNotContainKey("streams.stream.2.codec_name");
+        assertThat(Double.parseDouble(probe.get("format.duration"))).isGreaterThan(2.0);
+    }
+
+    private static JsonNode output(JsonNode streamInfo, String name) {
+        for (JsonNode o : streamInfo.path("response").path("outputs")) {
+            if (o.path("name").asText().equals(name)) {
+                return o;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
     private static JsonNode task(KilnApi api) {
-        JsonNode list = ok(api.post("/v1/vhosts/default/apps/tc:records", "{\"id\":\"t\"}"));
+        return task(api, "tc", "t");
+    }
+
+    private static JsonNode task(KilnApi api, String app, String id) {
+        JsonNode list = ok(api.post("/v1/vhosts/default/apps/" + app + ":records", "{\"id\":\"" + id + "\"}"));
         return list.get(0);
     }
 
