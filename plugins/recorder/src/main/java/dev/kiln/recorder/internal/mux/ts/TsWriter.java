@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Writes MPEG-TS in Java: one program (PMT on PID 0x1000), one PID per track from 0x100, one
- * PES per frame, timestamps on the 90 kHz clock shifted by {@link #OFFSET}. The PAT and PMT open
+ * PES per frame, timestamps rescaled to the 90 kHz clock as they come (a file starts near 0). The PAT and PMT open
  * the file and are repeated before every video key frame (every 100 ms when there is no
  * video). The PCR ({@link #PCR_DELAY} behind the DTS) rides on the first video track (else the
  * first track) in the adaptation field of each of its frames; when another track's time runs
@@ -26,11 +26,11 @@ import java.util.List;
  */
 public final class TsWriter implements ContainerWriter {
     static final long CLOCK = 90_000;
-    /** Added to every timestamp, so that the PCR (which runs {@link #PCR_DELAY} behind) starts positive. */
-    static final long OFFSET = 126_000;
-    private static final long PCR_DELAY = 63_000;
+    /** How far the PCR runs behind the DTS of the frame that carries it (never below 0). */
+    private static final long PCR_DELAY = 9_000;
     private static final long PCR_PERIOD = 3_600;
-    private static final long TABLE_PERIOD = 9_000;
+    /** Audio-only: tables at the first frame 80 ms past the last ones, so at most ~100 ms apart. */
+    private static final long TABLE_PERIOD = 7_200;
     private static final long FLUSH_PERIOD = CLOCK;
     private static final long MASK_33 = (1L << 33) - 1;
     private static final int PACKETS_PER_WRITE = 512; // 94 KiB
@@ -135,8 +135,8 @@ public final class TsWriter implements ContainerWriter {
             return; // a decoding time that does not increase
         }
         t.lastDts = dts;
-        long dts90 = t.ticks(dts) + OFFSET;
-        long pts90 = t.ticks(Math.max(pts, dts)) + OFFSET;
+        long dts90 = t.ticks(dts);
+        long pts90 = t.ticks(Math.max(pts, dts));
         int need = HEADER_ROOM + t.maxPayload(data.remaining());
         if (pes.length < need) {
             pes = new byte[Math.max(need, pes.length * 2)];
@@ -150,7 +150,7 @@ public final class TsWriter implements ContainerWriter {
             writeTables(dts90);
         }
         boolean withPcr = t == pcrTrack;
-        long pcr = Math.max(lastPcr, dts90 - PCR_DELAY);
+        long pcr = Math.max(lastPcr, Math.max(0, dts90 - PCR_DELAY));
         if (withPcr) {
             lastPcr = pcr;
         } else if (pcr - lastPcr >= PCR_PERIOD) {
