@@ -218,6 +218,39 @@ class PushIT {
         }
     }
 
+    @Test
+    void rtmpsPushGoesThroughTlsWithTheServersCertificateChecked() throws Exception {
+        try (TlsTerminator tls = TlsTerminator.start(KILN.process().workDir().resolve("tls"))) {
+            KilnProcess.Builder builder = KilnProcess.builder().name("push-rtmps").distributionPlugins(BUNDLES);
+            tls.trustOptions().forEach(builder::javaOption);
+            try (KilnProcess kiln = builder.start()) {
+                tls.forwardTo(kiln.rtmpPort()); // TLS on tls.port(), plain RTMP into Kiln's own ingest
+                KilnApi api = kiln.api();
+                assertThat(api.post("/v1/vhosts/default/apps", "[{\"name\":\"secure\",\"type\":\"live\"}]").status())
+                        .isEqualTo(200);
+                ok(api.post("/v1/vhosts/default/apps/app:startPush", "{\"id\":\"tls\",\"stream\":{\"name\":\"cam\"},"
+                        + "\"protocol\":\"rtmp\",\"url\":\"rtmps://localhost:" + tls.port() + "/secure\",\"streamKey\":\"k\"}"));
+                // The certificate names localhost and 127.0.0.1, not 127.0.0.2: host name verification refuses it.
+                ok(api.post("/v1/vhosts/default/apps/app:startPush", "{\"id\":\"wrong-name\",\"stream\":{\"name\":\"cam\"},"
+                        + "\"protocol\":\"rtmp\",\"url\":\"rtmps://127.0.0.2:" + tls.port() + "/secure\",\"streamKey\":\"x\"}"));
+                try (FfmpegPublisher ffmpeg = FfmpegPublisher.start(kiln.workDir().resolve("publishers"),
+                        "rtmp://127.0.0.1:" + kiln.rtmpPort() + "/app/cam", "320x240", "ultrafast",
+                        List.of("-g", "30", "-keyint_min", "30"))) {
+                    KilnApi.Reply info = kiln.await("secure/k arriving over RTMPS", LIMIT,
+                            () -> api.get("/v1/vhosts/default/apps/secure/streams/k"),
+                            r -> r.status() == 200 && ok(r).path("input").path("tracks").size() == 2);
+                    assertThat(ok(info).path("input").path("sourceType").asText()).isEqualTo("Rtmp");
+                    JsonNode refused = kiln.await("the push to a name the certificate lacks fails", LIMIT,
+                            () -> ok(api.post("/v1/vhosts/default/apps/app:pushes", "{\"id\":\"wrong-name\"}")).get(0),
+                            t -> t.path("state").asText().equals("error") && !t.path("message").asText().isBlank());
+                    assertThat(refused.path("message").asText()).containsIgnoringCase("TLS");
+                    assertThat(refused.path("sentBytes").asLong()).isZero();
+                    assertThat(api.get("/v1/vhosts/default/apps/secure/streams/x").status()).isEqualTo(404);
+                }
+            }
+        }
+    }
+
     // ---- helpers ----
 
     private static KilnApi.Reply start(KilnApi api, String body) {
