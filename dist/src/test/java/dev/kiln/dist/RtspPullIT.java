@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * test) serves a live test pattern (x264enc or x265enc, voaacenc AAC); pull streams are created
  * through the REST API; the stream info, a push of the pulled stream read back by ffprobe, the
  * failover to the second URL when the first server dies, a persistent pull outliving its server's
- * absence (longer than the input timeout), UDP transport, the unused timeout and DELETE are
- * checked. The server runs the RTSP pull and push bundles only, so the default output
+ * absence (longer than the input timeout), UDP transport, the unused timeout, DELETE, and a pull
+ * outliving a restart of Kiln (until it is deleted) are checked. The server runs the RTSP pull and push bundles only, so the default output
  * is the bypassed video and AAC.
  */
 class RtspPullIT {
@@ -164,7 +164,55 @@ class RtspPullIT {
         }
     }
 
+    @Test
+    void aPullSurvivesARestartUntilItIsDeleted() {
+        Path data;
+        try (RtspServer server = RtspServer.start(workDir(), "restart", "h264")) {
+            String body = "{\"name\":\"kept\",\"urls\":[\"" + server.url() + "\"],"
+                    + "\"properties\":{\"unusedStreamDeletionTimeoutMs\":0}}";
+            try (KilnProcess first = restartable("rtsp-pull-restart", null)) {
+                data = first.dataDir();
+                created(first.api().post(STREAMS, body));
+                assertVideoAndAudio(ok(first.api().get(STREAMS + "/kept")).path("input"), "H264");
+            } // SIGTERM: the plugin stopping keeps the saved pull
+            try (KilnProcess again = restartable("rtsp-pull-restart-2", data)) {
+                KilnApi.Reply restored = again.await("the restored pull's stream", LIMIT,
+                        () -> again.api().get(STREAMS + "/kept"),
+                        r -> r.status() == 200 && ok(r).path("input").path("tracks").size() == 2);
+                JsonNode input = ok(restored).path("input");
+                assertThat(input.path("sourceType").asText()).isEqualTo("RtspPull");
+                assertVideoAndAudio(input, "H264");
+                assertThat(again.log()).contains("Restoring 1 RTSP pull(s)");
+                ok(again.api().delete(STREAMS + "/kept"));
+                // Killed at once: the DELETE's answer means the saved pull is gone already.
+                kill(again);
+            }
+            try (KilnProcess third = restartable("rtsp-pull-restart-3", data)) {
+                // A request the plugin itself refuses (400, not 501) shows its component is active,
+                // and the component restores at activation, before it serves requests.
+                third.await("the RTSP pull plugin", LIMIT, () -> third.api().post(STREAMS,
+                        "{\"name\":\"probe\",\"urls\":[\"rtsp://127.0.0.1/x?rtsp_transport=sctp\"]}").status(),
+                        status -> status == 400);
+                assertThat(third.log()).doesNotContain("Restoring");
+                assertThat(third.api().get(STREAMS + "/kept").status()).isEqualTo(404);
+                kill(third); // nothing left to check in its stopping
+            }
+        }
+    }
+
     // ---- helpers ----
+
+    /** SIGKILL, waiting for the process to be gone (the following close() then has nothing to do). */
+    private static void kill(KilnProcess kiln) {
+        ProcessHandle h = ProcessHandle.of(kiln.pid()).orElseThrow();
+        h.destroyForcibly();
+        h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private static KilnProcess restartable(String name, Path data) {
+        KilnProcess.Builder b = KilnProcess.builder().name(name).distributionPlugins(BUNDLES);
+        return (data == null ? b : b.dataDir(data)).start();
+    }
 
     private static Path workDir() {
         return KILN.process().workDir();

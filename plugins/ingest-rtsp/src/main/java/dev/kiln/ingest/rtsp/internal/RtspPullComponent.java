@@ -1,5 +1,6 @@
 package dev.kiln.ingest.rtsp.internal;
 
+import dev.kiln.api.state.StateStore;
 import dev.kiln.api.stream.PullRequest;
 import dev.kiln.api.stream.PullStreamProvider;
 import dev.kiln.api.stream.StreamRegistry;
@@ -14,14 +15,16 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The RTSP pull bundle's component: the kernel hands it the pull requests for {@code rtsp://}
  * and {@code rtsps://} URLs. Each pull runs on a thread of its own; all stop with the component.
+ * The pulls are kept in the kernel's state store and start again, in the background, at activation.
  */
 @Component(service = PullStreamProvider.class, immediate = true)
 public final class RtspPullComponent implements PullStreamProvider {
     private final Pulls pulls;
 
     @Activate
-    public RtspPullComponent(@Reference StreamRegistry streams) {
-        this.pulls = new Pulls(streams);
+    public RtspPullComponent(@Reference StreamRegistry streams, @Reference StateStore store) {
+        this.pulls = new Pulls(streams, store);
+        pulls.restore();
     }
 
     @Deactivate

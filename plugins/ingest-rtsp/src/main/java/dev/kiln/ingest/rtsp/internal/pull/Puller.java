@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.bytedeco.javacpp.LongPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #stop} (the stream's disconnector, or the bundle stopping) interrupts whatever FFmpeg
  * waits on, so the thread ends promptly.
+ *
+ * <p>A pull restored at start ({@code restored}) answers nobody: it tries its URLs in rounds, with
+ * backoff, until one answers, and only then opens its stream.
  */
 final class Puller {
     private static final Logger log = LoggerFactory.getLogger(Puller.class);
@@ -55,11 +57,16 @@ final class Puller {
     private final List<PullUrl> urls;
     private final StreamRegistry registry;
     private final CompletableFuture<Void> created;
-    private final Consumer<Puller> onEnd;
+    private final Listener listener;
+    private final boolean restored;
     private final LongPointer interrupt = RtspInput.newInterrupt();
     private final Timeline timeline = new Timeline();
     private final List<Connection.Converted> pending = new ArrayList<>();
     private volatile boolean stopped;
+    /** The stream is open (set once). */
+    private volatile boolean opened;
+    /** A new pull of the same name took this one's place: its saved entry is no longer this one's. */
+    private volatile boolean replaced;
     private volatile String stopReason = "";
     private Thread thread;
     private StreamWriter writer;
@@ -70,17 +77,45 @@ final class Puller {
     private long lastHousekeepingNanos;
     private long bytesUncounted;
 
+    /** What the owner of the pulls hears, on the pull's thread or the thread that deletes the stream. */
+    interface Listener {
+        /** The stream is open and about to be reported created; throwing refuses it. */
+        void opened(Puller p);
+
+        /** The stream was deleted (its disconnector ran). */
+        void deleted(Puller p);
+
+        /** The pull's thread ends. */
+        void ended(Puller p);
+    }
+
     Puller(PullRequest request, List<PullUrl> urls, StreamRegistry registry, CompletableFuture<Void> created,
-           Consumer<Puller> onEnd) {
+           Listener listener, boolean restored) {
         this.request = request;
         this.urls = List.copyOf(urls);
         this.registry = registry;
         this.created = created;
-        this.onEnd = onEnd;
+        this.listener = listener;
+        this.restored = restored;
     }
 
     PullRequest request() {
         return request;
+    }
+
+    /** A pull restored at start whose stream is not open yet (no URL has answered). */
+    boolean waitingToRestore() {
+        return restored && !opened;
+    }
+
+    /** Stops this pull for a new one of the same name. */
+    void replace() {
+        replaced = true;
+        stop("replaced by a new pull of the same name");
+    }
+
+    boolean replaced() {
+        return replaced;
     }
 
     synchronized void start() {
@@ -120,7 +155,7 @@ final class Puller {
     private void run() {
         Connection c = null;
         try {
-            c = connectFirst();
+            c = restored ? connectRestored() : connectFirst();
             while (c != null && !stopped) {
                 String lost = pump(c);
                 c.close();
@@ -143,7 +178,7 @@ final class Puller {
                 writer.close();
                 log.info("RTSP pull {} ended{}", request.key(), stopReason.isEmpty() ? "" : ": " + stopReason);
             }
-            onEnd.accept(this);
+            listener.ended(this);
         }
     }
 
@@ -180,19 +215,72 @@ final class Puller {
         return null;
     }
 
+    /**
+     * A restored pull's first connection: rounds over all URLs with backoff until one answers (the
+     * first failed round is logged, the others only at debug level); null when stopped or refused.
+     */
+    private Connection connectRestored() {
+        long backoff = BACKOFF_FIRST_MS;
+        boolean reported = false;
+        while (!stopped) {
+            List<String> failures = new ArrayList<>();
+            for (int i = 0; i < urls.size() && !stopped; i++) {
+                try {
+                    Connection c = connect(urls.get(i), System.nanoTime()
+                            + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MS));
+                    currentIndex = i;
+                    if (!openStream(c)) {
+                        c.close();
+                        return null;
+                    }
+                    return c;
+                } catch (RtspException e) {
+                    failures.add(urls.get(i).display() + ": " + e.getMessage());
+                }
+            }
+            if (stopped) {
+                break;
+            }
+            if (!reported) {
+                log.warn("RTSP pull {} (restored): no URL answers ({}); retrying with backoff until one does",
+                        request.key(), String.join("; ", failures));
+                reported = true;
+            } else {
+                log.debug("RTSP pull {} (restored): no URL answers ({})", request.key(), String.join("; ", failures));
+            }
+            pause(backoff);
+            backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+        }
+        created.completeExceptionally(new UpstreamException("Stopped before any URL answered"));
+        return null;
+    }
+
     /** Publishes the input stream with the first connection's tracks; false when that is refused. */
     private boolean openStream(Connection c) {
-        PublishRequest publish = new PublishRequest(request.key(), SOURCE_TYPE, c.url.display(),
-                () -> stop("deleted"));
+        PublishRequest publish = new PublishRequest(request.key(), SOURCE_TYPE, c.url.display(), () -> {
+            listener.deleted(this);
+            stop("deleted");
+        });
         try {
             writer = registry.publish(publish);
         } catch (KilnException e) {
+            if (restored) {
+                log.warn("RTSP pull {} (restored): its stream cannot be opened: {}", request.key(), e.getMessage());
+            }
             created.completeExceptionally(e);
             return false;
         }
+        opened = true;
         lastUsedNanos = System.nanoTime();
         declare(c);
         flushPending();
+        try {
+            listener.opened(this);
+        } catch (RuntimeException e) {
+            log.error("RTSP pull {}: saving it failed", request.key(), e);
+            created.completeExceptionally(new IllegalStateException("Failed to save the pull: " + e.getMessage(), e));
+            return false;
+        }
         if (!created.complete(null)) {
             stop("the API gave up waiting");
             return false;
@@ -288,18 +376,23 @@ final class Puller {
                 stopReason = "no URL could be pulled";
                 return null;
             }
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
-            while (!stopped && System.nanoTime() - until < 0) {
-                keepAlive();
-                try {
-                    Thread.sleep(Math.min(1_000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
-                } catch (InterruptedException e) {
-                    // stop() wakes us; the loop condition decides
-                }
-            }
+            pause(backoff);
             backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
         }
         return null;
+    }
+
+    /** Waits between rounds of attempts, keeping the stream alive (if open); a stop ends it early. */
+    private void pause(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!stopped && System.nanoTime() - until < 0) {
+            keepAlive();
+            try {
+                Thread.sleep(Math.min(1_000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
+            } catch (InterruptedException e) {
+                // stop() wakes us; the loop condition decides
+            }
+        }
     }
 
     /** Keeps the kernel from dropping the stream as silent while this pull reconnects. */
