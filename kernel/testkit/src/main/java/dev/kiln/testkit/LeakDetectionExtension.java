@@ -1,4 +1,4 @@
-package dev.kiln.ingest.rtmp;
+package dev.kiln.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,10 +1,13 @@
-package dev.kiln.codec.internal.av;
+package dev.kiln.api.media;
 
-import dev.kiln.api.media.Payload;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Encoder output copied out of native memory into a reference-counted heap buffer. */
+/**
+ * A payload held in a byte array of its own, reference counted like every payload: for media
+ * copied out of native memory (an FFmpeg packet or encoder output) and for tests. The array is
+ * the caller's to give away: it is not copied, and must not change afterwards.
+ */
 public final class HeapPayload implements Payload {
     private final byte[] bytes;
     private final AtomicInteger refs = new AtomicInteger(1);

@@ -4,6 +4,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 
 import dev.kiln.api.codec.OutputSpec;
 import dev.kiln.api.media.Codec;
+import dev.kiln.api.media.HeapPayload;
 import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.MediaType;
 import dev.kiln.api.media.Track;
@@ -14,7 +15,6 @@ import dev.kiln.codec.internal.av.AudioRendition;
 import dev.kiln.codec.internal.av.AvException;
 import dev.kiln.codec.internal.av.Decoder;
 import dev.kiln.codec.internal.av.Encoder;
-import dev.kiln.codec.internal.av.HeapPayload;
 import dev.kiln.codec.internal.av.VideoRendition;
 import java.util.ArrayList;
 import java.util.HashMap;

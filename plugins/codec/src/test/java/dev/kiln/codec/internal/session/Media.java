@@ -30,9 +30,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 
 import dev.kiln.api.media.Codec;
+import dev.kiln.api.media.HeapPayload;
 import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.Track;
-import dev.kiln.codec.internal.av.HeapPayload;
 import dev.kiln.testkit.FfmpegTool;
 import java.nio.file.Path;
 import java.time.Duration;
