@@ -2,6 +2,7 @@ package dev.kiln.ingest.rtsp.internal.pull;
 
 import dev.kiln.api.error.KilnException;
 import dev.kiln.api.error.UpstreamException;
+import dev.kiln.api.media.HeapPayload;
 import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.Track;
 import dev.kiln.api.stream.LiveStream;
@@ -12,7 +13,6 @@ import dev.kiln.api.stream.StreamRegistry;
 import dev.kiln.api.stream.StreamWriter;
 import dev.kiln.ingest.rtsp.internal.av.RtspException;
 import dev.kiln.ingest.rtsp.internal.av.RtspInput;
-import dev.kiln.ingest.rtsp.internal.media.HeapPayload;
 import dev.kiln.ingest.rtsp.internal.media.Timeline;
 import java.util.ArrayList;
 import java.util.List;
