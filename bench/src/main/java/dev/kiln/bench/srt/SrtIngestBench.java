@@ -177,10 +177,16 @@ public final class SrtIngestBench {
         for (Process p : processes) {
             p.destroy();
         }
+        // One grace period for all of them, then SIGKILL for whatever is left.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         for (Process p : processes) {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                p.destroyForcibly();
             }
+        }
+        for (Process p : processes) {
+            p.waitFor(5, TimeUnit.SECONDS);
         }
     }
 
