@@ -8,6 +8,7 @@ import dev.kiln.api.media.Codec;
 import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.media.Track;
 import dev.kiln.api.stream.PublishRequest;
+import dev.kiln.testkit.FakeRegistry;
 import dev.kiln.testkit.FfmpegTool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -17,6 +17,7 @@ import dev.kiln.rtmp.protocol.message.CommandCodec;
 import dev.kiln.rtmp.protocol.message.MessageType;
 import dev.kiln.rtmp.protocol.message.RtmpMessage;
 import dev.kiln.ingest.rtmp.internal.session.WireClient;
+import dev.kiln.testkit.FakeRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;

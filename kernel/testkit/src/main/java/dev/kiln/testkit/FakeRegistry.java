@@ -1,4 +1,4 @@
-package dev.kiln.mpegts;
+package dev.kiln.testkit;
 
 import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.StreamKey;
@@ -13,14 +13,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A {@link StreamRegistry} for tests: {@code publish} answers with {@link #onPublish} (a
- * recording writer by default), and every request is kept.
+ * A {@link StreamRegistry} for the tests of ingest bundles: {@code publish} answers with
+ * {@link #onPublish} (a recording writer by default), and every request is kept. Host names
+ * resolve to vhost {@code vh} for {@code example.com}, {@code default} otherwise.
  */
-final class FakeRegistry implements StreamRegistry {
-  final List<PublishRequest> requests = new CopyOnWriteArrayList<>();
-  final List<String> resolvedHosts = new CopyOnWriteArrayList<>();
-  final List<Writer> writers = new CopyOnWriteArrayList<>();
-  volatile Function<PublishRequest, StreamWriter> onPublish = request -> {
+public final class FakeRegistry implements StreamRegistry {
+  public final List<PublishRequest> requests = new CopyOnWriteArrayList<>();
+  public final List<String> resolvedHosts = new CopyOnWriteArrayList<>();
+  public final List<Writer> writers = new CopyOnWriteArrayList<>();
+  public volatile Function<PublishRequest, StreamWriter> onPublish = request -> {
     Writer w = new Writer(request.key());
     writers.add(w);
     return w;
@@ -59,18 +60,18 @@ final class FakeRegistry implements StreamRegistry {
   }
 
   /** A packet as written: its fields and a copy of the payload (the payload is released). */
-  record Packet(int trackId, long pts, long dts, boolean keyframe, byte[] bytes) {}
+  public record Packet(int trackId, long pts, long dts, boolean keyframe, byte[] bytes) {}
 
   /** Records what the source does. */
-  static final class Writer implements StreamWriter {
-    final StreamKey key;
-    final List<List<Track>> trackLists = new CopyOnWriteArrayList<>();
-    final List<Packet> packets = new CopyOnWriteArrayList<>();
-    volatile long bytesIn;
-    volatile int closes;
-    volatile RuntimeException failOnWrite;
+  public static final class Writer implements StreamWriter {
+    public final StreamKey key;
+    public final List<List<Track>> trackLists = new CopyOnWriteArrayList<>();
+    public final List<Packet> packets = new CopyOnWriteArrayList<>();
+    public volatile long bytesIn;
+    public volatile int closes;
+    public volatile RuntimeException failOnWrite;
 
-    Writer(StreamKey key) {
+    public Writer(StreamKey key) {
       this.key = key;
     }
 
