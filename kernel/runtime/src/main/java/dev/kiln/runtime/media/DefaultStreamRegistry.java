@@ -46,6 +46,8 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
     private final Map<StreamKey, BusInput> inputs = new LinkedHashMap<>();
     private final Map<StreamKey, ProfileOutput> outputs = new LinkedHashMap<>();
     private final ExecutorService sinkExecutor;
+    private final ScheduledExecutorService deliveryTimer;
+    private final CoalescingExecutor delivery;
     private final ScheduledExecutorService watchdog;
     private final Supplier<Optional<TranscoderFactory>> transcoders;
 
@@ -70,6 +72,13 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
             t.setDaemon(true);
             return t;
         });
+        this.deliveryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-sink-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.delivery = new CoalescingExecutor(sinkExecutor, deliveryTimer, deliveryIntervalMillis(),
+                Runtime.getRuntime().availableProcessors());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kiln-stream-watchdog");
             t.setDaemon(true);
@@ -80,11 +89,30 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
         model.addListener(this);
     }
 
+    /**
+     * The longest a packet waits before a sink thread takes it ({@code kiln.bus.deliveryIntervalMs},
+     * default 10 ms): packets that arrive within it are delivered in one batch, see
+     * {@link CoalescingExecutor}.
+     */
+    private static long deliveryIntervalMillis() {
+        String value = System.getProperty("kiln.bus.deliveryIntervalMs", "10");
+        try {
+            long ms = Long.parseLong(value.trim());
+            if (ms >= 1 && ms <= 1000) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        log.warn("kiln.bus.deliveryIntervalMs must be 1 to 1000 ms, got [{}]: using 10", value);
+        return 10;
+    }
+
     @Override
     public StreamWriter publish(PublishRequest request) {
         StreamKey key = request.key();
         Application app = model.app(key.vhost(), key.app());
-        BusInput input = new BusInput(request, clock, sinkExecutor, events, this::remove);
+        BusInput input = new BusInput(request, clock, delivery, events, this::remove);
         List<ProfileOutput> outs = new ArrayList<>();
         synchronized (this) {
             if (inputs.containsKey(key)) {
@@ -231,6 +259,8 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
         }
         all.forEach(BusInput::disconnect);
         watchdog.shutdownNow();
+        deliveryTimer.shutdownNow();
+        delivery.shutdown();
         sinkExecutor.shutdown();
         try {
             if (!sinkExecutor.awaitTermination(2, TimeUnit.SECONDS)) {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class SubscriberQueue implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(SubscriberQueue.class);
     private static final Object END = new Object();
+    /** Items taken from the queue under one lock. */
+    private static final int DRAIN_BATCH = 32;
 
     private final StreamSink sink;
     private final Executor executor;
@@ -155,38 +157,63 @@ final class SubscriberQueue implements Subscription {
     }
 
     private void drain() {
+        Object[] batch = new Object[DRAIN_BATCH];
         while (true) {
-            Object next;
+            int n = 0;
             synchronized (this) {
-                next = queue.poll();
-                if (next == null) {
+                Object next;
+                while (n < DRAIN_BATCH && (next = queue.poll()) != null) {
+                    if (next instanceof MediaPacket) {
+                        queuedPackets--;
+                    }
+                    batch[n++] = next;
+                }
+                if (n == 0) {
                     draining = false;
                     return;
                 }
-                if (next instanceof MediaPacket) {
-                    queuedPackets--;
+            }
+            for (int i = 0; i < n; i++) {
+                Object next = batch[i];
+                batch[i] = null;
+                if (next == END) {
+                    deliverEnd();
+                    synchronized (this) {
+                        draining = false;
+                    }
+                    return;
+                }
+                if (!deliver(next)) {
+                    // The sink is detached (END is queued): what is left of this batch is not
+                    // delivered.
+                    for (int j = i + 1; j < n; j++) {
+                        if (batch[j] instanceof MediaPacket p) {
+                            p.payload().release();
+                        }
+                        batch[j] = null;
+                    }
+                    break;
                 }
             }
-            if (next == END) {
-                deliverEnd();
-                synchronized (this) {
-                    draining = false;
-                }
-                return;
+        }
+    }
+
+    /** Hands one item to the sink; false when the sink failed and was detached. */
+    private boolean deliver(Object next) {
+        try {
+            if (next instanceof MediaPacket p) {
+                int size = p.payload().length();
+                sink.onPacket(p);
+                bytesDelivered += size;
+                onDelivered.accept(size);
+            } else {
+                sink.onTracks(((TracksEvent) next).tracks());
             }
-            try {
-                if (next instanceof MediaPacket p) {
-                    int size = p.payload().length();
-                    sink.onPacket(p);
-                    bytesDelivered += size;
-                    onDelivered.accept(size);
-                } else {
-                    sink.onTracks(((TracksEvent) next).tracks());
-                }
-            } catch (RuntimeException | LinkageError e) {
-                log.warn("A {} subscriber of {} failed and was detached: {}", kind, streamName, e.toString(), e);
-                offerEnd();
-            }
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("A {} subscriber of {} failed and was detached: {}", kind, streamName, e.toString(), e);
+            offerEnd();
+            return false;
         }
     }
 
