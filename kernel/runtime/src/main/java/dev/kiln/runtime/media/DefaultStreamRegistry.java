@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,7 +48,8 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
     private final Map<StreamKey, ProfileOutput> outputs = new LinkedHashMap<>();
     private final ExecutorService sinkExecutor;
     private final ScheduledExecutorService deliveryTimer;
-    private final CoalescingExecutor delivery;
+    private final CoalescingExecutor coalescing;
+    private final Executor delivery;
     private final ScheduledExecutorService watchdog;
     private final Supplier<Optional<TranscoderFactory>> transcoders;
 
@@ -77,8 +79,10 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
             t.setDaemon(true);
             return t;
         });
-        this.delivery = new CoalescingExecutor(sinkExecutor, deliveryTimer, deliveryIntervalMillis(),
+        long interval = deliveryIntervalMillis();
+        this.coalescing = interval == 0 ? null : new CoalescingExecutor(sinkExecutor, deliveryTimer, interval,
                 Runtime.getRuntime().availableProcessors());
+        this.delivery = interval == 0 ? sinkExecutor : coalescing;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kiln-stream-watchdog");
             t.setDaemon(true);
@@ -92,19 +96,19 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
     /**
      * The longest a packet waits before a sink thread takes it ({@code kiln.bus.deliveryIntervalMs},
      * default 10 ms): packets that arrive within it are delivered in one batch, see
-     * {@link CoalescingExecutor}.
+     * {@link CoalescingExecutor}. 0 hands every packet to a sink thread at once.
      */
     private static long deliveryIntervalMillis() {
         String value = System.getProperty("kiln.bus.deliveryIntervalMs", "10");
         try {
             long ms = Long.parseLong(value.trim());
-            if (ms >= 1 && ms <= 1000) {
+            if (ms >= 0 && ms <= 1000) {
                 return ms;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        log.warn("kiln.bus.deliveryIntervalMs must be 1 to 1000 ms, got [{}]: using 10", value);
+        log.warn("kiln.bus.deliveryIntervalMs must be 0 to 1000 ms, got [{}]: using 10", value);
         return 10;
     }
 
@@ -260,7 +264,9 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
         all.forEach(BusInput::disconnect);
         watchdog.shutdownNow();
         deliveryTimer.shutdownNow();
-        delivery.shutdown();
+        if (coalescing != null) {
+            coalescing.shutdown();
+        }
         sinkExecutor.shutdown();
         try {
             if (!sinkExecutor.awaitTermination(2, TimeUnit.SECONDS)) {
