@@ -5,7 +5,7 @@
 # seconds per stream-minute, the Kiln/nginx and Kiln/ffmpeg ratios and RSS per stream.
 # See bench/README.md, section "record".
 #
-#   bench/record/run.sh [--levels=50,100] [--duration=30s] [--warmup=10s] [--scenarios=kiln,nginx,ffmpeg] ...
+#   bench/record/run.sh [--levels=50,100] [--duration=30s] [--warmup=60s] [--scenarios=kiln,nginx,ffmpeg] ...
 #
 # Builds the distribution and the harness first (mvn -DskipTests package of dist and bench with
 # the modules they need); set KILN_BENCH_SKIP_BUILD=1 to use what is already built. nginx and its

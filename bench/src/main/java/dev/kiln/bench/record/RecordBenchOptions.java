@@ -28,7 +28,7 @@ record RecordBenchOptions(List<Integer> levels, Duration duration, Duration warm
                           Path flv, Path work, boolean keepFiles) {
 
     static final String USAGE = String.join("\n",
-            "Usage: RecordBench [--levels=50,100] [--duration=30s] [--warmup=10s] [--scenarios=kiln,nginx,ffmpeg]",
+            "Usage: RecordBench [--levels=50,100] [--duration=30s] [--warmup=60s] [--scenarios=kiln,nginx,ffmpeg]",
             "         [--container=ts] [--kiln-home=dist/target/kiln] [--kiln-jvm-opts='-Xms256m -Xmx1g']",
             "         [--nginx=/usr/sbin/nginx] [--nginx-module=/usr/lib/nginx/modules/ngx_rtmp_module.so]",
             "         [--flv=FILE] [--work=/tmp/kiln-record-bench] [--keep-files=false]",
@@ -37,7 +37,7 @@ record RecordBenchOptions(List<Integer> levels, Duration duration, Duration warm
     static RecordBenchOptions parse(String[] args) {
         List<Integer> levels = List.of(50, 100);
         Duration duration = Duration.ofSeconds(30);
-        Duration warmup = Duration.ofSeconds(10);
+        Duration warmup = Duration.ofSeconds(60);
         List<String> scenarios = List.of("kiln", "nginx", "ffmpeg");
         String container = "ts";
         Path kilnHome = Paths.get("dist/target/kiln");
