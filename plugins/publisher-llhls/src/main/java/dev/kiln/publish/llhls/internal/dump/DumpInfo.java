@@ -25,7 +25,7 @@ final class DumpInfo {
     }
 
     void add(String file) {
-        items.add(new Item(items.size(), OffsetDateTime.now(), file));
+        items.add(new Item(items.size(), OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), file));
     }
 
     void status(Status s) {

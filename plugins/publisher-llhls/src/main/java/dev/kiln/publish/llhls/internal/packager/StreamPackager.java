@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,7 +48,7 @@ public final class StreamPackager implements StreamSink, TrackPackager.Listener 
 
     private final LiveStream stream;
     private final LlhlsSettings settings;
-    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+    private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
     private final List<SegmentListener> segmentListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong eventIds = new AtomicLong();
     private volatile List<TrackPackager> tracks = List.of();
@@ -248,7 +250,7 @@ public final class StreamPackager implements StreamSink, TrackPackager.Listener 
                 keep = false;
             }
             if (!keep) {
-                watchers.remove(w);
+                it.remove();
             }
         }
     }
