@@ -256,6 +256,39 @@ class LlhlsIT {
     }
 
     @Test
+    void anApplicationSetsPartAndSegmentDurationsAndDeltaUpdatesSkipOldSegments() throws Exception {
+        KilnApi api = KILN.api();
+        KilnApi.Reply created = api.post("/v1/vhosts/default/apps", """
+                [{"name": "short", "type": "live",
+                  "outputProfiles": {"outputProfile": [{"name": "pt", "outputStreamName": "${OriginStreamName}",
+                      "encodes": {"videos": [{"name": "v", "bypass": true}], "audios": [{"name": "a", "bypass": true}]}}]},
+                  "publishers": {"llhls": {"chunkDuration": 0.3, "segmentDuration": 1, "segmentCount": 10}}}]
+                """);
+        assertThat(created.status()).isEqualTo(200);
+        assertThat(created.body()).contains("\"statusCode\":200", "\"name\":\"short\"");
+        try (FfmpegPublisher shortOne = FfmpegPublisher.start(KILN.process().workDir().resolve("publishers"),
+                "rtmp://127.0.0.1:" + KILN.process().rtmpPort() + "/short/s", "160x120", "ultrafast",
+                List.of("-g", "30", "-keyint_min", "30"))) {
+            String chunklist = "/short/s/chunklist_0_video_llhls.m3u8";
+            String text = KILN.process().await("8 segments in the short app's playlist", LIMIT,
+                    () -> get(chunklist).text(), t -> t.split("#EXTINF:", -1).length > 8);
+            assertThat(text).contains("#EXT-X-TARGETDURATION:1\n", "#EXT-X-PART-INF:PART-TARGET=0.3\n",
+                    "CAN-SKIP-UNTIL=6.0", "PART-HOLD-BACK=0.9");
+            Matcher parts = PART.matcher(text);
+            while (parts.find()) {
+                assertThat(Double.parseDouble(parts.group(1))).isLessThanOrEqualTo(0.3);
+            }
+            String delta = get(chunklist + "?_HLS_skip=YES").text();
+            Matcher skip = Pattern.compile("#EXT-X-SKIP:SKIPPED-SEGMENTS=(\\d+)").matcher(delta);
+            assertThat(skip.find()).as("a delta update:\n%s", delta).isTrue();
+            assertThat(Integer.parseInt(skip.group(1))).isPositive();
+            long seqFull = (long) number(get(chunklist).text(), "#EXT-X-MEDIA-SEQUENCE:(\\d+)");
+            long seqDelta = (long) number(delta, "#EXT-X-MEDIA-SEQUENCE:(\\d+)");
+            assertThat(seqDelta).isLessThanOrEqualTo(seqFull + 1);
+        }
+    }
+
+    @Test
     void theViewerIsCountedInTheStatistics() {
         get(path("llhls.m3u8"));
         get(path("chunklist_0_video_llhls.m3u8"));

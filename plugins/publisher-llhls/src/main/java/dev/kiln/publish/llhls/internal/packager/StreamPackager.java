@@ -90,14 +90,17 @@ public final class StreamPackager implements StreamSink, TrackPackager.Listener 
         return ended;
     }
 
-    /** True when every track has a part to play. */
+    /**
+     * True when every track has a complete segment: LL-HLS clients could start on parts alone,
+     * but plain HLS players (ffmpeg, …) give up on a playlist without segments.
+     */
     public boolean isReady() {
         List<TrackPackager> ts = tracks;
         if (ts.isEmpty() || ended) {
             return false;
         }
         for (TrackPackager t : ts) {
-            if (!t.window().hasParts()) {
+            if (t.window().segments().isEmpty()) {
                 return false;
             }
         }

@@ -97,6 +97,17 @@ class PackagerTest {
     }
 
     @Test
+    void aStreamIsReadyOnceEveryTrackHasACompleteSegment() {
+        StreamPackager p = packager(LlhlsSettings.DEFAULTS);
+        assertThat(p.isReady()).isFalse();
+        feed(p, 0, 3);
+        assertThat(p.track(0).orElseThrow().window().hasParts()).isTrue();
+        assertThat(p.isReady()).isFalse();
+        feed(p, 3, 4);
+        assertThat(p.isReady()).isTrue();
+    }
+
+    @Test
     void theWindowKeepsACoupleMoreSegmentsThanThePlaylistLists() {
         LlhlsSettings s = new LlhlsSettings(0.5, 1, 3, 1.5, List.of("*"));
         StreamPackager p = packager(s);
