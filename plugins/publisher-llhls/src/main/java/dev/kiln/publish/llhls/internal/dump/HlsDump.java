@@ -1,7 +1,6 @@
 package dev.kiln.publish.llhls.internal.dump;
 
-import dev.kiln.api.error.ConflictException;
-import dev.kiln.api.error.UpstreamException;
+import dev.kiln.api.error.InvalidArgumentException;
 import dev.kiln.api.publish.HlsDumpRequest;
 import dev.kiln.publish.llhls.internal.packager.Playlists;
 import dev.kiln.publish.llhls.internal.packager.Segment;
@@ -62,7 +61,7 @@ public final class HlsDump implements StreamPackager.SegmentListener {
         try {
             Files.createDirectories(request.outputPath());
         } catch (IOException e) {
-            throw new UpstreamException("Could not create the dump folder " + request.outputPath() + ": " + e);
+            throw new InvalidArgumentException("[outputPath] " + request.outputPath() + " cannot be created: " + e);
         }
         if (request.infoFile().isPresent()) {
             Path f = request.infoFile().get();
@@ -72,9 +71,9 @@ public final class HlsDump implements StreamPackager.SegmentListener {
                     out.write(info.xml().getBytes(StandardCharsets.UTF_8));
                 }
             } catch (FileAlreadyExistsException e) {
-                throw new ConflictException("The info file " + f + " already exists");
+                throw new InvalidArgumentException("[infoFile] " + f + " already exists");
             } catch (IOException e) {
-                throw new UpstreamException("Could not write the info file " + f + ": " + e);
+                throw new InvalidArgumentException("[infoFile] " + f + " cannot be written: " + e);
             }
         }
         List<TrackPackager> tracks = stream.tracks();
