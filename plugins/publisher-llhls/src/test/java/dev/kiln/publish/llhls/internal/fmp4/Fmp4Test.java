@@ -71,6 +71,24 @@ class Fmp4Test {
     }
 
     @Test
+    void hevcTracksGetAnHvc1SampleEntry() {
+        byte[] hvcc = new byte[23];
+        hvcc[0] = 1;
+        hvcc[1] = 0x01;
+        hvcc[2] = 0x60;
+        hvcc[12] = 120;
+        Track t = Track.video(0, Codec.H265, 90000, 1920, 1080, hvcc);
+        TrackFormat f = TrackFormat.of(t).orElseThrow();
+        assertThat(f.codecs()).isEqualTo("hvc1.1.6.L120");
+        byte[] init = InitSegment.of(f);
+        Boxes.Box stsd = Boxes.find(init, "moov/trak/mdia/minf/stbl/stsd").orElseThrow();
+        assertThat(new String(init, stsd.offset() + 20, 4, StandardCharsets.ISO_8859_1)).isEqualTo("hvc1");
+        assertThat(new String(init, StandardCharsets.ISO_8859_1)).contains("hvcC");
+        Boxes.Box tkhd = Boxes.find(init, "moov/trak/tkhd").orElseThrow();
+        assertThat(tkhd.payload().getInt(tkhd.size() - 8 - 8) >>> 16).isEqualTo(1920);
+    }
+
+    @Test
     void fragmentDataOffsetPointsAtTheSamples() {
         List<Sample> samples = List.of(new Sample(9000, 3000, 0, true, new byte[] {1, 2, 3}),
                 new Sample(12000, 3000, 6000, false, new byte[] {4, 5}));
