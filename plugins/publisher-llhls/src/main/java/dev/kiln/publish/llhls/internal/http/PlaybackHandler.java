@@ -231,7 +231,7 @@ final class PlaybackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 return;
             }
             whenReady(out, stream, () -> track.window().hasParts() || stream.isEnded(), blockMillis,
-                    () -> playlist(Playlists.media(stream, track, skip)), HttpResponseStatus.NOT_FOUND);
+                    () -> playlist(Playlists.mediaBytes(stream, track, skip)), HttpResponseStatus.NOT_FOUND);
             return;
         }
         long msn;
@@ -256,7 +256,7 @@ final class PlaybackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         // RFC 8216bis: no answer within three target durations gets 503.
         long wait = 3000L * Playlists.targetDuration(stream, track);
         whenReady(out, stream, () -> track.window().has(msn, part) || stream.isEnded(), wait,
-                () -> playlist(Playlists.media(stream, track, skip)), HttpResponseStatus.SERVICE_UNAVAILABLE);
+                () -> playlist(Playlists.mediaBytes(stream, track, skip)), HttpResponseStatus.SERVICE_UNAVAILABLE);
     }
 
     /** Answers now when {@code ready}, else parks until it is (or the time is up: {@code late}). */
@@ -351,8 +351,11 @@ final class PlaybackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private static Reply playlist(String text) {
-        return new Reply(HttpResponseStatus.OK, M3U8, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8),
-                "no-cache, no-store");
+        return playlist(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Reply playlist(byte[] bytes) {
+        return new Reply(HttpResponseStatus.OK, M3U8, Unpooled.wrappedBuffer(bytes), "no-cache, no-store");
     }
 
     private static Reply media(byte[] data, TrackPackager track) {

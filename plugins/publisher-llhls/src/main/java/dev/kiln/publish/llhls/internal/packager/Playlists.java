@@ -104,6 +104,22 @@ public final class Playlists {
     }
 
     /**
+     * {@link #media} as UTF-8 bytes, rendered once per change of the stream and shared by every
+     * request that asks in between (many viewers wait on the same part).
+     */
+    public static byte[] mediaBytes(StreamPackager stream, TrackPackager track, boolean skip) {
+        long version = stream.version();
+        long offset = stream.clockOffset();
+        TrackPackager.RenderedPlaylist r = track.rendered(skip);
+        if (r != null && r.version() == version && r.clockOffset() == offset) {
+            return r.bytes();
+        }
+        byte[] bytes = media(stream, track, skip).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        track.rendered(skip, new TrackPackager.RenderedPlaylist(version, offset, bytes));
+        return bytes;
+    }
+
+    /**
      * A media playlist with LL-HLS tags.
      *
      * @param skip a delta update: leave out the oldest segments that are more than CAN-SKIP-UNTIL

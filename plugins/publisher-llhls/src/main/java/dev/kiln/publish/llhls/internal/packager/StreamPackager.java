@@ -53,6 +53,8 @@ public final class StreamPackager implements StreamSink, TrackPackager.Listener 
     private final AtomicLong eventIds = new AtomicLong();
     private volatile List<TrackPackager> tracks = List.of();
     private volatile boolean ended;
+    /** Bumped on every part, segment and end: a rendered playlist of an older version is stale. */
+    private volatile long version;
     /** Wall clock minus media time, milliseconds: the smallest seen is the live one. */
     private volatile long clockOffsetMs = Long.MAX_VALUE;
 
@@ -215,6 +217,7 @@ public final class StreamPackager implements StreamSink, TrackPackager.Listener 
             t.finish();
         }
         ended = true;
+        version++;
         wake();
         for (SegmentListener l : segmentListeners) {
             try {
@@ -225,8 +228,19 @@ public final class StreamPackager implements StreamSink, TrackPackager.Listener 
         }
     }
 
+    /** Changes whenever any track gains a part or segment, or the stream ends. */
+    public long version() {
+        return version;
+    }
+
+    /** The clock offset the program date-times are rendered with (part of a cache key). */
+    long clockOffset() {
+        return clockOffsetMs;
+    }
+
     @Override
     public void partAdded(TrackPackager track, Part part) {
+        version++;
         wake();
     }
 
@@ -239,6 +253,7 @@ public final class StreamPackager implements StreamSink, TrackPackager.Listener 
                 log.warn("An HLS dump of {} failed: {}", stream.key(), e.toString());
             }
         }
+        version++;
         wake();
     }
 

@@ -52,6 +52,12 @@ public final class TrackPackager {
     private volatile long maxSegmentUnits;
     private volatile long bytes;
     private volatile long mediaUnits;
+    /** The last rendered media playlists (full and delta), reused while nothing changed. */
+    private volatile RenderedPlaylist rendered;
+    private volatile RenderedPlaylist renderedDelta;
+
+    /** A media playlist as rendered for a stream version and clock offset. */
+    record RenderedPlaylist(long version, long clockOffset, byte[] bytes) {}
 
     public TrackPackager(TrackFormat format, LlhlsSettings settings, Listener listener) {
         this.format = format;
@@ -88,6 +94,18 @@ public final class TrackPackager {
     public long averageBitrate() {
         long units = mediaUnits;
         return units < format.timescale() ? 0 : bytes * 8 * format.timescale() / units;
+    }
+
+    RenderedPlaylist rendered(boolean delta) {
+        return delta ? renderedDelta : rendered;
+    }
+
+    void rendered(boolean delta, RenderedPlaylist r) {
+        if (delta) {
+            renderedDelta = r;
+        } else {
+            rendered = r;
+        }
     }
 
     /** The playlist's file names of this track. */

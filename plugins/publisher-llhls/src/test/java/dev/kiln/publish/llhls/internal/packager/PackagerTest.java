@@ -144,6 +144,21 @@ class PackagerTest {
     }
 
     @Test
+    void aRenderedPlaylistIsSharedUntilTheStreamChanges() {
+        StreamPackager p = packager(LlhlsSettings.DEFAULTS);
+        feed(p, 0, 7);
+        TrackPackager video = p.track(0).orElseThrow();
+        byte[] first = Playlists.mediaBytes(p, video, false);
+        assertThat(Playlists.mediaBytes(p, video, false)).isSameAs(first);
+        assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo(Playlists.media(p, video, false));
+        assertThat(Playlists.mediaBytes(p, video, true)).isNotSameAs(first);
+        feed(p, 7, 1);
+        byte[] later = Playlists.mediaBytes(p, video, false);
+        assertThat(later).isNotSameAs(first);
+        assertThat(new String(later, StandardCharsets.UTF_8)).isEqualTo(Playlists.media(p, video, false));
+    }
+
+    @Test
     void deltaUpdatesSkipTheOldSegments() {
         LlhlsSettings s = new LlhlsSettings(0.5, 1, 20, 1.5, List.of("*"));
         StreamPackager p = packager(s);
