@@ -29,6 +29,9 @@ public final class Playlists {
         List<TrackPackager> video = new ArrayList<>();
         Map<String, List<TrackPackager>> audioGroups = new LinkedHashMap<>();
         for (TrackPackager t : stream.tracks()) {
+            if (!t.window().hasParts()) {
+                continue; // nothing to play yet
+            }
             if (t.format().isVideo()) {
                 video.add(t);
             } else {

@@ -93,20 +93,24 @@ public final class StreamPackager implements StreamSink, TrackPackager.Listener 
     }
 
     /**
-     * True when every track has a complete segment: LL-HLS clients could start on parts alone,
-     * but plain HLS players (ffmpeg, …) give up on a playlist without segments.
+     * True when every track has a complete segment (LL-HLS clients could start on parts alone,
+     * but plain HLS players such as ffmpeg give up on a playlist without segments), or when a
+     * track has two while another has nothing: a track that never gets packets does not hold
+     * the others back (it is left out of the multivariant playlist until it has parts).
      */
     public boolean isReady() {
         List<TrackPackager> ts = tracks;
         if (ts.isEmpty() || ended) {
             return false;
         }
+        boolean all = true;
+        int most = 0;
         for (TrackPackager t : ts) {
-            if (t.window().segments().isEmpty()) {
-                return false;
-            }
+            int n = t.window().segments().size();
+            all &= n > 0;
+            most = Math.max(most, n);
         }
-        return true;
+        return all || most >= 2;
     }
 
     /** Wall-clock time (epoch ms) of a media time in ms, or -1 before the first packet. */

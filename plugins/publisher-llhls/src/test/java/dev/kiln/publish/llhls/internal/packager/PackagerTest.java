@@ -108,6 +108,20 @@ class PackagerTest {
     }
 
     @Test
+    void aTrackWithoutPacketsDoesNotHoldTheStreamBack() {
+        StreamPackager p = packager(LlhlsSettings.DEFAULTS);
+        for (int i = 0; i < 13 * 30; i++) {
+            long ts = Math.round(i * 1000.0 / 30);
+            p.onPacket(new MediaPacket(0, ts, ts, i % 30 == 0, new HeapPayload(new byte[] {0, 0, 0, 1, 0x65})));
+        }
+        assertThat(p.track(0).orElseThrow().window().segments()).hasSize(2);
+        assertThat(p.isReady()).isTrue();
+        String master = Playlists.multivariant(p);
+        assertThat(master).contains("CODECS=\"avc1.64001f\"\nchunklist_0_video_llhls.m3u8")
+                .doesNotContain("chunklist_1_", "#EXT-X-MEDIA");
+    }
+
+    @Test
     void theWindowKeepsACoupleMoreSegmentsThanThePlaylistLists() {
         LlhlsSettings s = new LlhlsSettings(0.5, 1, 3, 1.5, List.of("*"));
         StreamPackager p = packager(s);
