@@ -19,8 +19,17 @@ record MediaProbe(Path file, double startTime, double duration, List<String> typ
 
     /** Runs ffprobe; fails with its output when it cannot read the file. */
     static MediaProbe of(Path file) {
-        FfmpegTool.Result r = FfmpegTool.runFfprobe(Duration.ofSeconds(30), List.of("-v", "error",
-                "-show_entries", "format=start_time,duration:stream=codec_type", "-of", "json", file.toString()));
+        return probe(file, file.toString());
+    }
+
+    /** Runs ffprobe on a URL (an HLS playlist over HTTP, …); {@link #file()} is the URL's text. */
+    static MediaProbe ofUrl(String url) {
+        return probe(Path.of(url.replaceAll("[^A-Za-z0-9._-]", "_")), url);
+    }
+
+    private static MediaProbe probe(Path file, String input) {
+        FfmpegTool.Result r = FfmpegTool.runFfprobe(Duration.ofSeconds(60), List.of("-v", "error",
+                "-show_entries", "format=start_time,duration:stream=codec_type", "-of", "json", input));
         if (r.exitCode() != 0) {
             throw new AssertionError("ffprobe cannot read " + file + ":\n" + r.output());
         }

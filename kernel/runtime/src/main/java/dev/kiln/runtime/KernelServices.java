@@ -3,6 +3,7 @@ package dev.kiln.runtime;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.util.TransportType;
 import dev.kiln.api.codec.TranscoderFactory;
+import dev.kiln.api.publish.PlaybackPublisher;
 import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
 import dev.kiln.proto.v1.PushServiceGrpc;
@@ -35,6 +36,7 @@ final class KernelServices implements AutoCloseable {
     private final ServiceTracker<PushServiceGrpc.AsyncService, PushServiceGrpc.AsyncService> pushers;
     private final ServiceTracker<TranscoderFactory, TranscoderFactory> transcoders;
     private final ServiceTracker<PullStreamProvider, PullStreamProvider> pullers;
+    private final ServiceTracker<PlaybackPublisher, PlaybackPublisher> playback;
 
     KernelServices(BundleContext context) {
         listeners = new ServiceTracker<>(context, StreamListener.class, null);
@@ -47,6 +49,13 @@ final class KernelServices implements AutoCloseable {
         transcoders.open();
         pullers = new ServiceTracker<>(context, PullStreamProvider.class, null);
         pullers.open();
+        playback = new ServiceTracker<>(context, PlaybackPublisher.class, null);
+        playback.open();
+    }
+
+    /** The LL-HLS publisher plugin, when one is installed. */
+    Optional<PlaybackPublisher> playbackPublisher() {
+        return Optional.ofNullable(playback.getService());
     }
 
     /** The pull stream providers installed now. */
@@ -104,5 +113,6 @@ final class KernelServices implements AutoCloseable {
         pushers.close();
         transcoders.close();
         pullers.close();
+        playback.close();
     }
 }

@@ -68,7 +68,8 @@ public final class KilnServer implements AutoCloseable {
                 .addService(new ApplicationControlService(registry))
                 .addService(new OutputProfileControlService(registry))
                 .addService(new PluginControlService(felix))
-                .addService(new StreamControlService(registry, streams, services::pullStreamProviders))
+                .addService(new StreamControlService(registry, streams, services::pullStreamProviders,
+                        services::playbackPublisher, config.dataDir().resolve("dumps")))
                 .addService(new StatsControlService(registry, streams))
                 .addService(new RecordControlService(registry, services::recorder))
                 .addService(new PushControlService(registry, services::pusher))

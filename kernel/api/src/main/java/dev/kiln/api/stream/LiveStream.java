@@ -8,6 +8,12 @@ import java.util.List;
 /** A live input stream, or an output stream an output profile makes of one. */
 public interface LiveStream {
 
+    /**
+     * The subscription kind of a publisher's own feed: neither a connection nor bytes out in
+     * the statistics; the publisher counts its viewers with {@link #openViewer} instead.
+     */
+    String UNCOUNTED = "";
+
     StreamKey key();
 
     /** True for a published/pulled stream; false for an output-profile stream. */
@@ -51,10 +57,28 @@ public interface LiveStream {
      * sink falls behind, packets are dropped up to the next key frame and counted.
      *
      * @param sink      receives tracks, packets and the end
-     * @param kind      connection kind for statistics ("file", "rtmppush", "srtpush", …)
+     * @param kind      connection kind for statistics ("file", "rtmppush", "srtpush", …), or
+     *                  {@link #UNCOUNTED} for a publisher that counts its viewers itself
+     *                  with {@link #openViewer}
      * @param queueSize packets the queue holds before dropping
      */
     Subscription subscribe(StreamSink sink, String kind, int queueSize);
+
+    /**
+     * Counts a viewer of a playback publisher in this stream's statistics (for an output
+     * stream: in its input's, as every other connection).
+     *
+     * @param kind connection kind, e.g. {@code llhls}
+     */
+    default Viewer openViewer(String kind) {
+        return new Viewer() {
+            @Override
+            public void sent(long bytes) {}
+
+            @Override
+            public void close() {}
+        };
+    }
 
     /** Asks the source to disconnect (the REST API's DELETE). */
     void disconnect();

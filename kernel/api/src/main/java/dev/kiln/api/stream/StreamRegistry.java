@@ -2,6 +2,7 @@ package dev.kiln.api.stream;
 
 import dev.kiln.api.media.StreamKey;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,4 +40,13 @@ public interface StreamRegistry {
      * {@code default} when none does.
      */
     String resolveVhost(String host);
+
+    /**
+     * The settings of one publisher in an application's {@code publishers} (e.g. {@code llhls}),
+     * as JSON values (Map, List, String, Double, Boolean); empty when the application does not
+     * enable that publisher or does not exist.
+     */
+    default Optional<Map<String, Object>> publisherSettings(String vhost, String app, String publisher) {
+        return Optional.empty();
+    }
 }

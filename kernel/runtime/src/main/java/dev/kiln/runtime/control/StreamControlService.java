@@ -7,6 +7,9 @@ import dev.kiln.api.error.NotFoundException;
 import dev.kiln.api.error.NotImplementedException;
 import dev.kiln.api.error.UpstreamException;
 import dev.kiln.api.media.StreamKey;
+import dev.kiln.api.publish.HlsDumpRequest;
+import dev.kiln.api.publish.PlaybackEvent;
+import dev.kiln.api.publish.PlaybackPublisher;
 import dev.kiln.api.stream.LiveStream;
 import dev.kiln.api.stream.PullRequest;
 import dev.kiln.api.stream.PullStreamProvider;
@@ -27,10 +30,12 @@ import dev.kiln.runtime.model.VirtualHostRegistry;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -53,12 +58,26 @@ public final class StreamControlService extends StreamServiceGrpc.StreamServiceI
     private final VirtualHostRegistry model;
     private final DefaultStreamRegistry streams;
     private final Supplier<List<PullStreamProvider>> pullers;
+    private final Supplier<Optional<PlaybackPublisher>> playback;
+    private final Path dumpRoot;
 
     public StreamControlService(VirtualHostRegistry model, DefaultStreamRegistry streams,
                                 Supplier<List<PullStreamProvider>> pullers) {
+        this(model, streams, pullers, Optional::empty, Path.of("data", "dumps"));
+    }
+
+    /**
+     * @param playback the LL-HLS publisher, when installed (sendEvent, HLS dumps)
+     * @param dumpRoot the folder HLS dumps must stay inside ({@code <data>/dumps})
+     */
+    public StreamControlService(VirtualHostRegistry model, DefaultStreamRegistry streams,
+                                Supplier<List<PullStreamProvider>> pullers,
+                                Supplier<Optional<PlaybackPublisher>> playback, Path dumpRoot) {
         this.model = model;
         this.streams = streams;
         this.pullers = pullers;
+        this.playback = playback;
+        this.dumpRoot = dumpRoot.toAbsolutePath().normalize();
     }
 
     @Override
@@ -190,25 +209,50 @@ public final class StreamControlService extends StreamServiceGrpc.StreamServiceI
     @Override
     public void sendEvent(SendEventRequest request, StreamObserver<Empty> out) {
         Rpc.unary(out, () -> {
-            input(request.getVhost(), request.getApp(), request.getStream());
-            throw new NotImplementedException("Events need the LL-HLS publisher, which is not installed");
+            LiveStream input = input(request.getVhost(), request.getApp(), request.getStream());
+            PlaybackEvent event = PlaybackRequests.event(request);
+            publisher("Events").sendEvent(input.key(), event);
+            return Empty.getDefaultInstance();
         });
     }
 
     @Override
     public void startHlsDump(StartHlsDumpRequest request, StreamObserver<Empty> out) {
         Rpc.unary(out, () -> {
-            input(request.getVhost(), request.getApp(), request.getStream());
-            throw new NotImplementedException("HLS dumps need the LL-HLS publisher, which is not installed");
+            LiveStream input = input(request.getVhost(), request.getApp(), request.getStream());
+            StreamKey output = output(input, request.getOutputStreamName());
+            HlsDumpRequest dump = PlaybackRequests.dump(request, output, dumpRoot);
+            publisher("HLS dumps").startHlsDump(dump);
+            return Empty.getDefaultInstance();
         });
     }
 
     @Override
     public void stopHlsDump(StopHlsDumpRequest request, StreamObserver<Empty> out) {
         Rpc.unary(out, () -> {
-            input(request.getVhost(), request.getApp(), request.getStream());
-            throw new NotImplementedException("HLS dumps need the LL-HLS publisher, which is not installed");
+            LiveStream input = input(request.getVhost(), request.getApp(), request.getStream());
+            StreamKey output = output(input, request.getOutputStreamName());
+            publisher("HLS dumps").stopHlsDump(output, request.getId());
+            return Empty.getDefaultInstance();
         });
+    }
+
+    private PlaybackPublisher publisher(String what) {
+        return playback.get().orElseThrow(() -> new NotImplementedException(
+                what + " need the LL-HLS publisher, which is not installed"));
+    }
+
+    /** The named output stream of an input, or a 400/404 naming outputStreamName. */
+    private StreamKey output(LiveStream input, String name) {
+        if (name.isEmpty()) {
+            throw new InvalidArgumentException("[outputStreamName] is required");
+        }
+        return streams.outputsOf(input).stream()
+                .map(LiveStream::key)
+                .filter(k -> k.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new NotFoundException("Could not find the output stream: ["
+                        + input.key().appPath() + "/" + name + "]"));
     }
 
     private LiveStream input(String vhost, String app, String stream) {

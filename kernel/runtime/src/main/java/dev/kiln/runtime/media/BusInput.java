@@ -11,6 +11,7 @@ import dev.kiln.api.stream.StreamWriter;
 import dev.kiln.api.stream.Subscription;
 import dev.kiln.api.stream.TrackStats;
 import dev.kiln.api.stream.TrafficStats;
+import dev.kiln.api.stream.Viewer;
 import dev.kiln.api.stream.UnavailableTrack;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -244,8 +245,9 @@ final class BusInput implements StreamWriter, LiveStream {
 
     @Override
     public Subscription subscribe(StreamSink sink, String kind, int queueSize) {
+        boolean counted = !UNCOUNTED.equals(kind);
         SubscriberQueue q = new SubscriberQueue(sink, sinkExecutor, queueSize, kind, key().toString(),
-                this::detach, traffic::countOut);
+                this::detach, counted ? traffic::countOut : bytes -> { });
         synchronized (this) {
             if (closed.get()) {
                 q.offerEnd();
@@ -261,7 +263,9 @@ final class BusInput implements StreamWriter, LiveStream {
             }
             subscribers.add(q);
         }
-        traffic.connectionOpened(kind);
+        if (counted) {
+            traffic.connectionOpened(kind);
+        }
         return q;
     }
 
@@ -270,9 +274,31 @@ final class BusInput implements StreamWriter, LiveStream {
         synchronized (this) {
             removed = subscribers.remove(q);
         }
-        if (removed) {
+        if (removed && !UNCOUNTED.equals(q.kind())) {
             traffic.connectionClosed(q.kind());
         }
+    }
+
+    @Override
+    public Viewer openViewer(String kind) {
+        if (kind == null || kind.isEmpty()) {
+            throw new IllegalArgumentException("a viewer needs a connection kind");
+        }
+        traffic.connectionOpened(kind);
+        AtomicBoolean open = new AtomicBoolean(true);
+        return new Viewer() {
+            @Override
+            public void sent(long bytes) {
+                traffic.countOut(bytes);
+            }
+
+            @Override
+            public void close() {
+                if (open.compareAndSet(true, false)) {
+                    traffic.connectionClosed(kind);
+                }
+            }
+        };
     }
 
     @Override

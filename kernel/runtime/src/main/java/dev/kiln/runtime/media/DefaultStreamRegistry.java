@@ -1,5 +1,6 @@
 package dev.kiln.runtime.media;
 
+import com.google.protobuf.Value;
 import dev.kiln.api.codec.TranscoderFactory;
 import dev.kiln.api.error.ConflictException;
 import dev.kiln.api.media.StreamKey;
@@ -173,6 +174,44 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
                 .filter(o -> o.key().vhost().equals(vhost) && o.key().app().equals(app))
                 .map(LiveStream.class::cast)
                 .toList();
+    }
+
+    @Override
+    public Optional<Map<String, Object>> publisherSettings(String vhost, String app, String publisher) {
+        Application a;
+        try {
+            a = model.app(vhost, app);
+        } catch (RuntimeException gone) {
+            return Optional.empty();
+        }
+        Value v = a.getPublishers().getFieldsMap().get(publisher);
+        if (v == null) {
+            return Optional.empty();
+        }
+        Object json = toJava(v);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = json instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return Optional.of(settings);
+    }
+
+    private static Object toJava(Value v) {
+        return switch (v.getKindCase()) {
+            case NUMBER_VALUE -> v.getNumberValue();
+            case STRING_VALUE -> v.getStringValue();
+            case BOOL_VALUE -> v.getBoolValue();
+            case LIST_VALUE -> v.getListValue().getValuesList().stream().map(DefaultStreamRegistry::toJava).toList();
+            case STRUCT_VALUE -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                v.getStructValue().getFieldsMap().forEach((k, x) -> {
+                    Object j = toJava(x);
+                    if (j != null) {
+                        m.put(k, j);
+                    }
+                });
+                yield java.util.Collections.unmodifiableMap(m);
+            }
+            default -> null;
+        };
     }
 
     /** Output streams made of one input. */

@@ -9,6 +9,7 @@ import dev.kiln.api.stream.StreamSink;
 import dev.kiln.api.stream.Subscription;
 import dev.kiln.api.stream.TrackStats;
 import dev.kiln.api.stream.TrafficStats;
+import dev.kiln.api.stream.Viewer;
 import dev.kiln.api.stream.UnavailableTrack;
 import dev.kiln.api.codec.Transcoder;
 import dev.kiln.api.codec.TranscoderFactory;
@@ -198,6 +199,11 @@ final class ProfileOutput implements LiveStream {
     /** Subscribes a sink to the input through the track-id mapping of this output's plan. */
     Subscription subscribeToView(StreamSink sink, String kind, int queueSize) {
         return input.subscribe(new Remapper(sink), kind, queueSize);
+    }
+
+    @Override
+    public Viewer openViewer(String kind) {
+        return input.openViewer(kind);
     }
 
     @Override

@@ -105,6 +105,39 @@ class DefaultStreamRegistryTest {
     }
 
     @Test
+    void aPublisherFeedIsNotAConnectionButItsViewersAre() throws Exception {
+        StreamWriter w = publish(() -> {});
+        w.setTracks(List.of(VIDEO, AUDIO));
+        LiveStream output = bus.findOutput(KEY).orElseThrow();
+        Collector feed = new Collector();
+        var sub = output.subscribe(feed, LiveStream.UNCOUNTED, 100);
+        w.write(packet(0, 0, true));
+        await(() -> feed.packets.size() == 1);
+        LiveStream input = bus.findInput(KEY).orElseThrow();
+        assertThat(input.traffic().connections()).isEmpty();
+        assertThat(input.traffic().totalBytesOut()).isZero();
+
+        var viewer = output.openViewer("llhls");
+        viewer.sent(1234);
+        assertThat(input.traffic().connections()).containsEntry("llhls", 1L);
+        assertThat(input.traffic().totalBytesOut()).isEqualTo(1234);
+        viewer.close();
+        viewer.close();
+        assertThat(input.traffic().connections()).isEmpty();
+        assertThat(input.traffic().maxTotalConnections()).isEqualTo(1);
+        sub.close();
+        w.close();
+        await(() -> CountingPayload.unreleased() == 0);
+    }
+
+    @Test
+    void publisherSettingsComeFromTheApplication() {
+        assertThat(bus.publisherSettings("default", "app", "llhls")).contains(java.util.Map.of());
+        assertThat(bus.publisherSettings("default", "app", "dash")).isEmpty();
+        assertThat(bus.publisherSettings("default", "nope", "llhls")).isEmpty();
+    }
+
+    @Test
     void newSubscriberStartsAtTheLastKeyframeAndOutputsMapTracks() throws Exception {
         StreamWriter w = publish(() -> {});
         w.setTracks(List.of(VIDEO, AUDIO));
