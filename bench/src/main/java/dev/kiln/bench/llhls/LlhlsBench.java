@@ -127,6 +127,7 @@ public final class LlhlsBench {
             delivery.startWindow();
             TimeUnit.MILLISECONDS.sleep(o.duration().toMillis()); // the measured window
             Delivery.Window window = delivery.endWindow();
+            String load = loadAverage();
             double seconds = (System.nanoTime() - t0) / 1e9;
             double serverPct = (ProcessStats.cpuSeconds(serverPid) - serverCpu0) / seconds * 100;
             double selfPct = (ProcessStats.cpuSeconds(self) - selfCpu0) / seconds * 100;
@@ -136,7 +137,7 @@ public final class LlhlsBench {
             long median = bytes[bytes.length / 2];
             int behind = (int) Arrays.stream(bytes).filter(b -> b < median / 2).count();
             return new StepResult(server, mode == Viewer.Mode.LOW_LATENCY ? "LL-HLS" : "HLS", level, seconds,
-                    serverPct, idlePct, selfPct, window, behind, window.lastError());
+                    serverPct, idlePct, selfPct, window, behind, window.lastError(), load);
         } finally {
             TimeUnit.SECONDS.sleep(3); // let the connections close before the next step's baseline
         }
@@ -176,6 +177,15 @@ public final class LlhlsBench {
                         + Files.readString(ffmpegLog, StandardCharsets.UTF_8));
             }
             TimeUnit.MILLISECONDS.sleep(500); // poll interval of a loop with a deadline
+        }
+    }
+
+    /** The machine's 1-minute load average at the end of the window (other work shows there). */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 

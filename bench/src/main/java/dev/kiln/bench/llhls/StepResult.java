@@ -10,10 +10,11 @@ package dev.kiln.bench.llhls;
  * @param generatorCpuPct the harness's JVM (the viewers) in the window, % of one core
  * @param behind          viewers that received less than half the median viewer's media bytes
  * @param lastError       the last failure a viewer saw (also before the window), or null
+ * @param loadAverage     the machine's 1-minute load average at the end of the window
  */
 record StepResult(String server, String mode, int viewers, double windowSeconds, double serverCpuPct,
                   double idleCpuPct, double generatorCpuPct, Delivery.Window window, int behind,
-                  String lastError) {
+                  String lastError, String loadAverage) {
 
     double requestsPerSecond() {
         return window.requests() / windowSeconds;
