@@ -36,6 +36,7 @@ final class HlsHttp implements AutoCloseable {
     HlsHttp(String hostPort, int eventLoops) {
         this.factory = ClientFactory.builder()
                 .maxNumEventLoopsPerEndpoint(eventLoops)
+                .maxNumEventLoopsPerHttp1Endpoint(eventLoops)
                 .connectTimeout(Duration.ofSeconds(10))
                 .idleTimeout(Duration.ofSeconds(60))
                 .build();
