@@ -26,11 +26,13 @@ public final class KilnIngestServer implements IngestServer {
     private final Process process;
     private final int apiPort;
     private final int rtmpPort;
+    private final int httpPort;
 
-    private KilnIngestServer(Process process, int apiPort, int rtmpPort) {
+    private KilnIngestServer(Process process, int apiPort, int rtmpPort, int httpPort) {
         this.process = process;
         this.apiPort = apiPort;
         this.rtmpPort = rtmpPort;
+        this.httpPort = httpPort;
     }
 
     /** Starts Kiln with every bundle of the distribution's plugins folder. */
@@ -51,6 +53,7 @@ public final class KilnIngestServer implements IngestServer {
         }
         int api = IngestServer.freePort();
         int rtmp = IngestServer.freePort();
+        int http = IngestServer.freePort();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/kiln").toString())
                 .directory(work.toFile())
                 .redirectErrorStream(true)
@@ -62,11 +65,11 @@ public final class KilnIngestServer implements IngestServer {
         env.put("KILN_API_PORT", Integer.toString(api));
         env.put("KILN_RTMP_PORT", Integer.toString(rtmp));
         env.put("KILN_SRT_PORT", Integer.toString(IngestServer.freePort()));
-        env.put("KILN_HTTP_PORT", Integer.toString(IngestServer.freePort()));
+        env.put("KILN_HTTP_PORT", Integer.toString(http));
         env.put("KILN_BIND", "127.0.0.1");
         env.put("KILN_PLUGINS_DIR", plugins.toString());
         env.put("KILN_DATA_DIR", work.resolve("data").toString());
-        KilnIngestServer kiln = new KilnIngestServer(pb.start(), api, rtmp);
+        KilnIngestServer kiln = new KilnIngestServer(pb.start(), api, rtmp, http);
         try {
             IngestServer.await("Kiln ready (see " + work.resolve("kiln.log") + ")", kiln.process,
                     Duration.ofSeconds(120), () -> kiln.ready() && IngestServer.accepts(kiln.rtmpAddress()));
@@ -116,6 +119,11 @@ public final class KilnIngestServer implements IngestServer {
     @Override
     public long pid() {
         return process.pid();
+    }
+
+    /** The HTTP playback port (KILN_HTTP_PORT: LL-HLS), on loopback. */
+    public int httpPort() {
+        return httpPort;
     }
 
     @Override
