@@ -124,6 +124,44 @@ class TranscodeSessionTest {
     }
 
     @Test
+    void h265RenditionCarriesHvcCAndPlays() {
+        OutputSpec spec = new OutputSpec("hevc", "cam_hevc", List.of(
+                video("v_hevc", Codec.H265, 320, 0, 300_000, 30, ""),
+                video("v_avc", Codec.H264, 320, 0, 300_000, 30, ""),
+                audio("aac", Codec.AAC, 0, 0, 0, Map.of("codec", "eq"))));
+        Fakes.Output out = new Fakes.Output();
+        Ran ran = transcode(spec, out, INLINE);
+        Media.Input in = ran.in();
+        assertThat(ran.session().trackStatus()).extracting(OutputTrackStatus::module, OutputTrackStatus::error)
+                .containsExactly(tuple("x265", null), tuple("x264", null), tuple("bypass", null));
+        Track hevc = out.trackCalls.get(0).get(0);
+        assertThat(hevc.codec()).isEqualTo(Codec.H265);
+        assertThat(hevc.width()).isEqualTo(320);
+        assertThat(hevc.height()).isEqualTo(180);
+        byte[] hvcc = hevc.config();
+        assertThat(hvcc[0]).as("hvcC version").isEqualTo((byte) 1);
+        assertThat(hvcc[21] & 3).as("4-byte NAL lengths").isEqualTo(3);
+        assertThat(hvcc[22]).as("VPS, SPS and PPS arrays").isEqualTo((byte) 3);
+        assertThat(out.of(0)).as("every input frame encoded").hasSize(90)
+                .allSatisfy(p -> assertThat(p.payload().toByteArray()).as("length-prefixed, not Annex B")
+                        .satisfies(b -> assertThat(b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 1).isFalse()));
+        List<Long> keysHevc = out.of(0).stream().filter(MediaPacket::keyframe).map(MediaPacket::pts).toList();
+        List<Long> keysAvc = out.of(1).stream().filter(MediaPacket::keyframe).map(MediaPacket::pts).toList();
+        assertThat(keysHevc).hasSize(3).isEqualTo(keysAvc);
+
+        Path mp4 = dir.resolve("hevc.mp4");
+        Media.writeMp4(mp4, out.trackCalls.get(0), out.packets);
+        Map<String, String> p = Media.probe(mp4);
+        assertThat(p).containsEntry("streams.stream.0.codec_name", "hevc")
+                .containsEntry("streams.stream.0.width", "320")
+                .containsEntry("streams.stream.0.height", "180")
+                .containsEntry("streams.stream.1.codec_name", "h264")
+                .containsEntry("streams.stream.2.codec_name", "aac");
+        assertThat(Integer.parseInt(p.get("streams.stream.0.nb_read_frames"))).isBetween(89, 90);
+        assertAllReleased(in, out);
+    }
+
+    @Test
     void renditionsOfOneStreamHaveKeyFramesAtTheSameTimes() {
         OutputSpec spec = new OutputSpec("ladder", "cam_l", List.of(
                 video("a", Codec.H264, 320, 0, 300_000, 15, ""),
@@ -159,7 +197,7 @@ class TranscodeSessionTest {
     @Test
     void anEncoderThatCannotOpenLeavesTheOtherTracksGoing() {
         OutputSpec spec = new OutputSpec("bad", "cam_bad", List.of(
-                video("hevc", Codec.H265, 320, 180, 300_000, 0, ""),
+                video("vp9", Codec.VP9, 320, 180, 300_000, 0, ""),
                 audio("opus", Codec.OPUS, 64_000, 48_000, 2, Map.of()),
                 audio("bad_rate", Codec.AAC, 64_000, 1234, 2, Map.of())));
         Fakes.Output out = new Fakes.Output();
@@ -170,8 +208,8 @@ class TranscodeSessionTest {
         List<OutputTrackStatus> status = ran.session().trackStatus();
         assertThat(status).extracting(OutputTrackStatus::trackId).containsExactly(0, 1, 2);
         assertThat(status.get(0).failed()).isTrue();
-        assertThat(status.get(0).codec()).isEqualTo(Codec.H265);
-        assertThat(status.get(0).error()).contains("H265");
+        assertThat(status.get(0).codec()).isEqualTo(Codec.VP9);
+        assertThat(status.get(0).error()).contains("VP9");
         assertThat(status.get(1)).isEqualTo(OutputTrackStatus.ok(1, "opus", Codec.OPUS, "opus"));
         assertThat(status.get(2).failed()).isTrue();
         assertThat(status.get(2).error()).isNotBlank();
