@@ -124,6 +124,82 @@ class TranscodeIT {
         assertThat(Double.parseDouble(probe.get("format.duration"))).isGreaterThan(2.0);
     }
 
+    @Test
+    void aNewSequenceHeaderWithAnotherSizeKeepsTheTranscodedOutputGoing() throws Exception {
+        Path media = SwitchingMedia.newSequenceHeader(KILN.process().workDir().resolve("media"), "seqhdr",
+                "1280x720", "640x360", 5);
+        JsonNode input = switchKeepsTheOutputGoing("swseq", media, List.of("-c", "copy"));
+        // The kernel saw the new size: the input's track was declared again.
+        assertThat(input.path("tracks").get(0).path("video").path("width").asInt()).isEqualTo(640);
+    }
+
+    @Test
+    void aNewInBandSpsWithAnotherSizeKeepsTheTranscodedOutputGoing() throws Exception {
+        Path media = SwitchingMedia.inBandSps(KILN.process().workDir().resolve("media"), "inband",
+                "1280x720", "640x360", 5);
+        // The audio is encoded again: ffmpeg's copy of TS audio into RTMP starts with an empty
+        // AAC sequence header, which Kiln's RTMP ingest refuses (a separate issue).
+        switchKeepsTheOutputGoing("swband", media, List.of("-c:v", "copy", "-c:a", "aac", "-ac", "2"));
+    }
+
+    /**
+     * Publishes {@code media} (5 s at 1280x720, then 5 s at 640x360) into {@code app} with a
+     * 320x180 H.264 + Opus profile, records the output while the switch happens, and checks
+     * that the recorded video decodes well past the switch. Returns the input's stream info.
+     */
+    private JsonNode switchKeepsTheOutputGoing(String app, Path media, List<String> codecs) throws Exception {
+        KilnApi api = KILN.api();
+        batch(api.post("/v1/vhosts/default/apps", "[{\"name\": \"" + app + "\", \"type\": \"live\"}]"), 200, 200);
+        batch(api.post("/v1/vhosts/default/apps/" + app + "/outputProfiles", """
+                [{"name":"small","outputStreamName":"${OriginStreamName}_sw","encodes":{
+                  "videos":[{"name":"v180","codec":"h264","width":320,"height":180,"bitrate":300000,
+                             "keyFrameInterval":30}],
+                  "audios":[{"name":"opus","codec":"opus","bitrate":64000,"samplerate":48000,"channel":2}]}}]
+                """), 200, 200);
+        JsonNode info;
+        JsonNode stopped;
+        try (FfmpegPublisher ffmpeg = FfmpegPublisher.file(KILN.process().workDir().resolve("publishers"), media,
+                "rtmp://127.0.0.1:" + KILN.process().rtmpPort() + "/" + app + "/s", codecs)) {
+            String path = "/v1/vhosts/default/apps/" + app + "/streams/s";
+            KILN.process().await("tracks of s", LIMIT, () -> api.get(path),
+                    r -> r.status() == 200 && r.json().path("response").path("input").path("tracks").size() == 2);
+            ok(api.post("/v1/vhosts/default/apps/" + app + ":startRecord",
+                    "{\"id\":\"w\",\"stream\":{\"name\":\"s_sw\"},\"filePath\":\"" + app
+                            + "_${Sequence}.mp4\"}"));
+            // The switch is 5 s into the media and the record starts within ~2 s of it: 7 s
+            // recorded means the output went on past the switch.
+            KILN.process().await("7 s of s_sw recorded", LIMIT,
+                    () -> task(api, app, "w").path("recordTime").asLong(), t -> t >= 7000);
+            info = api.get(path).json();
+            stopped = ok(api.post("/v1/vhosts/default/apps/" + app + ":stopRecord", "{\"id\":\"w\"}"));
+            assertThat(ffmpeg.isAlive()).as("the publisher was not dropped: %s", ffmpeg).isTrue();
+        }
+        JsonNode tracks = output(info, "s_sw").path("tracks");
+        assertThat(tracks.size()).as("s_sw still listed with its tracks: %s", info).isEqualTo(2);
+        tracks.forEach(t -> assertThat(t.has("state")).as("track %s", t).isFalse());
+
+        Path last = Path.of(stopped.path("outputFilePath").asText());
+        List<Path> files;
+        try (var list = java.nio.file.Files.list(last.getParent())) {
+            files = list.filter(f -> f.getFileName().toString().startsWith(app + "_")
+                    && f.getFileName().toString().endsWith(".mp4")).sorted().toList();
+        }
+        assertThat(files).as("recorded files next to %s", last).isNotEmpty();
+        int frames = 0;
+        for (Path f : files) {
+            Map<String, String> probe = probe(f);
+            assertThat(probe).as("ffprobe of %s", f)
+                    .containsEntry("streams.stream.0.codec_name", "h264")
+                    .containsEntry("streams.stream.0.width", "320")
+                    .containsEntry("streams.stream.0.height", "180")
+                    .containsEntry("streams.stream.1.codec_name", "opus");
+            frames += Integer.parseInt(probe.get("streams.stream.0.nb_read_frames"));
+        }
+        // 5 s before the switch is at most 150 frames; 7 s of recording at 30 fps is 210.
+        assertThat(frames).as("decoded frames in %s", files).isGreaterThan(170);
+        return info.path("response").path("input");
+    }
+
     private static JsonNode output(JsonNode streamInfo, String name) {
         for (JsonNode o : streamInfo.path("response").path("outputs")) {
             if (o.path("name").asText().equals(name)) {

@@ -249,8 +249,42 @@ class TranscodeSessionTest {
         assertAllReleased(in, out);
     }
 
+    /**
+     * The kernel replaces a transcoder when the input's tracks change, from the thread that
+     * declares them and with the input's lock held; the new tracks reach the session first and
+     * its worker waits on that lock for the input's statistics. close() must not wait for the
+     * worker, or both wait (and ingest with them).
+     */
     @Test
-    void closingMidStreamOnThePoolFreesEveryPayload() {
+    void closeDoesNotWaitForAWorkerThatWaitsOnTheInput() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            OutputSpec spec = new OutputSpec("abr", "cam_abr", List.of(video("v", Codec.H264, 320, 180, 0, 0, "")));
+            Media.Input in = Media.read(flv);
+            Fakes.Input input = new Fakes.Input();
+            Fakes.Output out = new Fakes.Output();
+            TranscodeSession session = new TranscodeSession(input, spec, out, pool, () -> { }).start();
+            long took;
+            synchronized (input) {
+                input.sink.onTracks(in.tracks());
+                in.packets().subList(0, 10).forEach(input.sink::onPacket);
+                Thread.sleep(200); // let the worker reach the lock (not a sync point: either order must pass)
+                long t0 = System.nanoTime();
+                session.close();
+                took = (System.nanoTime() - t0) / 1_000_000;
+            }
+            assertThat(took).as("close() returned without the worker (ms)").isLessThan(1000);
+            assertThat(session.awaitFreed(10_000)).as("freed by the worker once the lock is free").isTrue();
+            assertThat(out.packets).as("nothing written after close").isEmpty();
+            in.packets().subList(10, in.packets().size()).forEach(input.sink::onPacket);
+            assertAllReleased(in, out);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void closingMidStreamOnThePoolFreesEveryPayload() throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             OutputSpec spec = new OutputSpec("abr", "cam_abr", List.of(
@@ -263,6 +297,7 @@ class TranscodeSessionTest {
             in.packets().subList(0, in.packets().size() / 2).forEach(input.sink::onPacket);
             session.close();
             in.packets().subList(in.packets().size() / 2, in.packets().size()).forEach(input.sink::onPacket);
+            assertThat(session.awaitFreed(10_000)).as("freed by the worker").isTrue();
             assertAllReleased(in, out);
         } finally {
             pool.shutdownNow();
