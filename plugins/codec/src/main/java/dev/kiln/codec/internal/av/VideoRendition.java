@@ -110,6 +110,9 @@ public final class VideoRendition implements AutoCloseable {
                 }
             }
             ctx.gop_size(gop);
+            // The encoder's own thread count for the cores, as the ffmpeg CLI asks for
+            // (libavcodec's default of 1 would hold libx264/libx265 to one thread).
+            ctx.thread_count(0);
             ctx.max_b_frames(Math.max(0, spec.bFrames()));
         }, name -> options(name, spec), warned, nvRequired);
         return new VideoRendition(spec, encoder, size[0], size[1], spec.framerate());
