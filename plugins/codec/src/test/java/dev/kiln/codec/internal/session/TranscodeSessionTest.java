@@ -162,6 +162,32 @@ class TranscodeSessionTest {
     }
 
     @Test
+    void opusTimestampsFollowAGapInTheInputAudio() {
+        OutputSpec spec = new OutputSpec("opus", "cam_opus", List.of(audio("opus", Codec.OPUS, 64_000, 48_000, 2,
+                Map.of())));
+        Media.Input in = Media.read(flv);
+        Fakes.Input input = new Fakes.Input();
+        Fakes.Output out = new Fakes.Output();
+        TranscodeSession session = new TranscodeSession(input, spec, out, INLINE, () -> { }).start();
+        input.sink.onTracks(in.tracks());
+        for (MediaPacket p : in.packets()) {
+            if (p.trackId() == 1 && p.pts() >= 1000 && p.pts() < 2000) {
+                p.payload().release(); // one second of audio lost on the way
+            } else {
+                input.sink.onPacket(p);
+            }
+        }
+        input.sink.onEnd();
+        session.close();
+        List<Double> times = out.of(0).stream().map(p -> p.pts() / 48_000.0).toList();
+        assertThat(times).as("nothing made up for the lost second").noneMatch(t -> t > 1.1 && t < 1.9);
+        assertThat(times).as("the audio after the gap keeps its time").anyMatch(t -> t >= 2.0 && t < 2.1);
+        assertThat(times.get(times.size() - 1)).as("ends with the input").isCloseTo(3.0, within(0.15));
+        out.packets.forEach(p -> p.payload().release());
+        assertThat(in.packets()).allSatisfy(p -> assertThat(p.payload().refCount()).isZero());
+    }
+
+    @Test
     void renditionsOfOneStreamHaveKeyFramesAtTheSameTimes() {
         OutputSpec spec = new OutputSpec("ladder", "cam_l", List.of(
                 video("a", Codec.H264, 320, 0, 300_000, 15, ""),
