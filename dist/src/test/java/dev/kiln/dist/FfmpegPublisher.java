@@ -59,6 +59,26 @@ final class FfmpegPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a media file at its own pace ({@code -re}) as FLV to {@code url}, with
+     * {@code codecs} (e.g. {@code -c copy}) for its streams.
+     */
+    static FfmpegPublisher file(Path dir, Path media, String url, List<String> codecs) {
+        try {
+            Files.createDirectories(dir);
+            String name = url.substring(url.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9_-]", "_");
+            Path log = Files.createTempFile(dir, "ffmpeg-" + name + "-", ".log");
+            Path progress = Files.createTempFile(dir, "ffmpeg-" + name + "-", ".progress");
+            List<String> args = new ArrayList<>(List.of("-loglevel", "info", "-nostats", "-progress",
+                    progress.toString(), "-re", "-i", media.toString()));
+            args.addAll(codecs);
+            args.addAll(List.of("-f", "flv", url));
+            return new FfmpegPublisher(FfmpegTool.startFfmpeg(log, args), log, progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -102,7 +102,8 @@ public final class KilnIngestServer implements IngestServer {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    /** GETs a REST path (with the access token). */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         TOKEN.getBytes(StandardCharsets.UTF_8)))

@@ -34,6 +34,8 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One audio rendition: resamples decoded audio to the encoder's rate, channel layout and
@@ -43,6 +45,11 @@ import org.bytedeco.javacpp.PointerPointer;
 public final class AudioRendition implements AutoCloseable {
     private static final int[] OPUS_RATES = {48000, 24000, 16000, 12000, 8000};
 
+    private static final Logger log = LoggerFactory.getLogger(AudioRendition.class);
+    /** How far the input's timestamps may stray from the samples counted before they win. */
+    private static final double RESYNC_SECONDS = 0.2;
+
+    private final String label;
     private final EncodeSpec spec;
     private final Encoder encoder;
     private final int inputTimescale;
@@ -56,7 +63,8 @@ public final class AudioRendition implements AutoCloseable {
     private AVAudioFifo fifo;
     private long nextPts = Long.MIN_VALUE;
 
-    private AudioRendition(EncodeSpec spec, Encoder encoder, int inputTimescale) {
+    private AudioRendition(String label, EncodeSpec spec, Encoder encoder, int inputTimescale) {
+        this.label = label;
         this.spec = spec;
         this.encoder = encoder;
         this.inputTimescale = inputTimescale;
@@ -91,7 +99,7 @@ public final class AudioRendition implements AutoCloseable {
                 ctx.strict_std_compliance(-2); // FFmpeg's own Opus encoder is "experimental"
             }
         }, name -> Map.of(), warned, false);
-        return new AudioRendition(spec, encoder, input.timescale());
+        return new AudioRendition(label, spec, encoder, input.timescale());
     }
 
     private static int sampleFormat(AVCodec c) {
@@ -133,10 +141,29 @@ public final class AudioRendition implements AutoCloseable {
         return channels;
     }
 
-    /** Resamples and queues one decoded frame (pts in the input's timescale); encodes every full frame. */
+    /**
+     * Resamples and queues one decoded frame (pts in the input's timescale); encodes every full
+     * frame. Output timestamps count samples, so that the encoder gets a steady clock; when the
+     * input's timestamp strays more than 200 ms from that count (a gap in the input, lost
+     * packets, a publisher's clock jump), the count starts again from the input's time.
+     */
     public void encode(AVFrame decoded, Consumer<Encoder.Coded> out) {
-        if (nextPts == Long.MIN_VALUE) {
-            nextPts = Math.round((double) decoded.pts() * sampleRate / inputTimescale);
+        if (decoded.pts() != org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE) {
+            long inPts = Math.round((double) decoded.pts() * sampleRate / inputTimescale);
+            if (nextPts == Long.MIN_VALUE) {
+                nextPts = inPts;
+            } else {
+                // Where this frame's first sample falls on the counted clock: after what is queued.
+                long queued = av_audio_fifo_size(fifo);
+                long expected = nextPts + queued;
+                if (Math.abs(inPts - expected) > RESYNC_SECONDS * sampleRate) {
+                    log.info("{}: input audio at {} ms where {} ms was expected: following the input's timestamps",
+                            label, inPts * 1000 / sampleRate, expected * 1000 / sampleRate);
+                    nextPts = inPts - queued;
+                }
+            }
+        } else if (nextPts == Long.MIN_VALUE) {
+            nextPts = 0;
         }
         prepareResampler(decoded);
         av_frame_unref(converted);

@@ -65,6 +65,9 @@ public final class Decoder implements AutoCloseable {
                 ctx.extradata(extra);
                 ctx.extradata_size(config.length);
             }
+            if (track.type() == dev.kiln.api.media.MediaType.VIDEO) {
+                ctx.thread_count(0); // as many threads as FFmpeg picks for the cores (libavcodec's default is 1)
+            }
             if (track.sampleRate() > 0) {
                 ctx.sample_rate(track.sampleRate());
                 av_channel_layout_default(ctx.ch_layout(), Math.max(1, track.channels()));

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One opened libavcodec encoder, with global headers (the codec configuration comes out as
- * extradata, not in band). Packets come out in the context's time base, H.264 converted to
- * AVCC. Not thread-safe; {@link #close()} frees the native state.
+ * extradata, not in band). Packets come out in the context's time base, H.264 and H.265
+ * converted to 4-byte NAL lengths. Not thread-safe; {@link #close()} frees the native state.
  */
 public final class Encoder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Encoder.class);
@@ -155,7 +155,7 @@ public final class Encoder implements AutoCloseable {
         return ctx;
     }
 
-    /** The codec configuration for the track: avcC for H.264, else the extradata as it is. */
+    /** The codec configuration for the track: avcC for H.264, hvcC for H.265, else the extradata as it is. */
     public byte[] config() {
         int n = ctx.extradata_size();
         if (n <= 0 || ctx.extradata() == null) {
@@ -163,7 +163,11 @@ public final class Encoder implements AutoCloseable {
         }
         byte[] raw = new byte[n];
         ctx.extradata().capacity(n).get(raw);
-        return codec == Codec.H264 ? NalUnits.avcC(raw) : raw;
+        return switch (codec) {
+            case H264 -> NalUnits.avcC(raw);
+            case H265 -> NalUnits.hvcC(raw);
+            default -> raw;
+        };
     }
 
     /** Encodes one frame ({@code null} flushes) and hands on what comes out. */
@@ -181,7 +185,7 @@ public final class Encoder implements AutoCloseable {
             try {
                 byte[] data = new byte[packet.size()];
                 packet.data().capacity(packet.size()).get(data);
-                if (codec == Codec.H264) {
+                if (codec == Codec.H264 || codec == Codec.H265) {
                     data = NalUnits.toAvcc(data);
                 }
                 out.accept(new Coded(packet.pts(), packet.dts(), (packet.flags() & AV_PKT_FLAG_KEY) != 0, data));

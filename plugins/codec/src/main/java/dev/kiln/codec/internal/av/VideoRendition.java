@@ -83,6 +83,12 @@ public final class VideoRendition implements AutoCloseable {
                     software.addAll(List.of("libx264", "libopenh264"));
                 }
             }
+            case H265 -> {
+                if (nv) {
+                    hardware.add("hevc_nvenc");
+                }
+                software.add("libx265");
+            }
             case VP8 -> software.add("libvpx");
             default -> throw new AvException("video encoding to " + codec + " is not supported yet");
         }
@@ -98,12 +104,15 @@ public final class VideoRendition implements AutoCloseable {
             ctx.framerate(av_d2q(fps, 100_000));
             if (spec.bitrate() > 0) {
                 ctx.bit_rate(spec.bitrate());
-                if (name.equals("libx264")) {
+                if (name.equals("libx264") || name.equals("libx265")) {
                     ctx.rc_max_rate(spec.bitrate());
                     ctx.rc_buffer_size(spec.bitrate());
                 }
             }
             ctx.gop_size(gop);
+            // The encoder's own thread count for the cores, as the ffmpeg CLI asks for
+            // (libavcodec's default of 1 would hold libx264/libx265 to one thread).
+            ctx.thread_count(0);
             ctx.max_b_frames(Math.max(0, spec.bFrames()));
         }, name -> options(name, spec), warned, nvRequired);
         return new VideoRendition(spec, encoder, size[0], size[1], spec.framerate());
@@ -138,7 +147,16 @@ public final class VideoRendition implements AutoCloseable {
                     o.put("profile", spec.profile());
                 }
             }
-            case "h264_nvenc" -> {
+            case "libx265" -> {
+                o.put("preset", spec.preset().isEmpty() ? "veryfast" : spec.preset());
+                // No scene-cut or open-GOP key frames (the caller places IDRs); quiet on stderr.
+                o.put("x265-params", "scenecut=0:open-gop=0:log-level=error");
+                o.put("forced-idr", "1");
+                if (!spec.profile().isEmpty()) {
+                    o.put("profile", spec.profile());
+                }
+            }
+            case "h264_nvenc", "hevc_nvenc" -> {
                 if (!spec.preset().isEmpty()) {
                     o.put("preset", spec.preset());
                 }

@@ -88,6 +88,7 @@ final class Pipeline implements AutoCloseable {
     private final Map<Integer, OutputTrackStatus> status = new TreeMap<>();
     private final List<EncodePlan.Entry> passThrough = new ArrayList<>();
     private final Map<Integer, Source> sources = new HashMap<>();
+    private Interleaver interleaver;
 
     private Pipeline(String label, StreamWriter output, Consumer<List<OutputTrackStatus>> report) {
         this.label = label;
@@ -178,6 +179,8 @@ final class Pipeline implements AutoCloseable {
             return false;
         });
         output.setTracks(out);
+        interleaver = new Interleaver(output, out.stream().collect(
+                java.util.stream.Collectors.toMap(Track::id, Track::timescale)));
         report.accept(List.copyOf(status.values()));
     }
 
@@ -189,6 +192,7 @@ final class Pipeline implements AutoCloseable {
         OutputTrackStatus before = status.get(id);
         Codec codec = before != null ? before.codec() : EncodePlan.target(r.entry);
         status.put(id, OutputTrackStatus.failed(id, r.entry.spec().name(), codec, module, message));
+        interleaver.forget(id);
         report.accept(List.copyOf(status.values()));
     }
 
@@ -197,7 +201,7 @@ final class Pipeline implements AutoCloseable {
         for (EncodePlan.Entry e : passThrough) {
             if (e.input().id() == p.trackId()) {
                 p.payload().retain();
-                output.write(new MediaPacket(e.outputId(), p.pts(), p.dts(), p.keyframe(), p.payload()));
+                interleaver.write(new MediaPacket(e.outputId(), p.pts(), p.dts(), p.keyframe(), p.payload()));
             }
         }
         Source s = sources.get(p.trackId());
@@ -238,7 +242,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     private void write(int trackId, Encoder.Coded c) {
-        output.write(new MediaPacket(trackId, c.pts(), c.dts(), c.keyframe(), new HeapPayload(c.data())));
+        interleaver.write(new MediaPacket(trackId, c.pts(), c.dts(), c.keyframe(), new HeapPayload(c.data())));
     }
 
     /** End of input: drains decoders and encoders. */
@@ -262,10 +266,14 @@ final class Pipeline implements AutoCloseable {
                 }
             }
         }
+        interleaver.flush();
     }
 
     @Override
     public void close() {
+        if (interleaver != null) {
+            interleaver.close();
+        }
         for (Source s : sources.values()) {
             s.renditions.forEach(Rendition::close);
             s.decoder.close();

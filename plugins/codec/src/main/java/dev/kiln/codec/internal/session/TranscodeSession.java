@@ -177,7 +177,8 @@ public final class TranscodeSession implements Transcoder, StreamSink, Runnable 
                 releaseAll();
             }
             scheduled.set(false);
-            if (!released && (!queue.isEmpty() || closed)) {
+            // Run again for more work, or to release what was queued after the last look.
+            if ((!closed && !queue.isEmpty()) || (closed && (!released || !queue.isEmpty()))) {
                 schedule();
             }
         }
@@ -196,7 +197,7 @@ public final class TranscodeSession implements Transcoder, StreamSink, Runnable 
             if (pipeline != null) {
                 pipeline.close();
             }
-            pipeline = Pipeline.open(label, input, spec, t.tracks(), output, s -> trackStatus = s);
+            pipeline = Pipeline.open(label, input, spec, t.tracks(), new Guarded(), s -> trackStatus = s);
         } else if (item == END && pipeline != null) {
             pipeline.finish();
             pipeline.close();
@@ -204,16 +205,55 @@ public final class TranscodeSession implements Transcoder, StreamSink, Runnable 
         }
     }
 
-    /** Frees the native state and the queued payloads; worker (or sole owner) only. */
-    private synchronized void releaseAll() {
-        if (released) {
-            return;
+    /**
+     * The output as the pipeline sees it: once the session is closed, nothing more reaches the
+     * kernel's stream (the kernel may already have a new transcoder writing into it).
+     */
+    private final class Guarded implements StreamWriter {
+        @Override
+        public dev.kiln.api.media.StreamKey key() {
+            return output.key();
         }
-        released = true;
+
+        @Override
+        public void setTracks(List<Track> tracks) {
+            if (!closed) {
+                output.setTracks(tracks);
+            }
+        }
+
+        @Override
+        public void write(MediaPacket packet) {
+            if (closed) {
+                packet.payload().release();
+            } else {
+                output.write(packet);
+            }
+        }
+
+        @Override
+        public void countBytesIn(long bytes) {
+            output.countBytesIn(bytes);
+        }
+
+        @Override
+        public void close() {
+            // The kernel owns the output stream.
+        }
+    }
+
+    /**
+     * Frees the native state (once) and the queued payloads (each time: a packet may have been
+     * queued after the last look); worker (or sole owner) only.
+     */
+    private synchronized void releaseAll() {
         try {
-            if (pipeline != null) {
-                pipeline.close();
-                pipeline = null;
+            if (!released) {
+                released = true;
+                if (pipeline != null) {
+                    pipeline.close();
+                    pipeline = null;
+                }
             }
         } finally {
             Object item;
@@ -228,6 +268,13 @@ public final class TranscodeSession implements Transcoder, StreamSink, Runnable 
 
     // ---- the kernel ----
 
+    /**
+     * Stops the session without waiting: the kernel may call this on an event loop while it
+     * holds the input's lock, which the worker can need (stream statistics), so the native
+     * state and the queued payloads are freed by the worker as soon as its current item is
+     * done. Nothing is written to the output after this returns, except at most the packets
+     * of the item being encoded at that moment.
+     */
     @Override
     public void close() {
         if (closed && freed.getCount() == 0) {
@@ -239,23 +286,14 @@ public final class TranscodeSession implements Transcoder, StreamSink, Runnable 
             s.close();
         }
         schedule();
-        try {
-            if (!freed.await(5, TimeUnit.SECONDS)) {
-                log.warn("{}: the transcoder did not stop within 5 s; its memory is freed when it does", label);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        // Packets queued after the worker's last look.
-        Object item;
-        while ((item = queue.poll()) != null) {
-            if (item instanceof MediaPacket p) {
-                p.payload().release();
-            }
-        }
         onClosed.run();
         if (dropped.get() > 0) {
             log.info("{}: {} packet(s) dropped while transcoding fell behind", label, dropped.get());
         }
+    }
+
+    /** Waits until the worker has freed the native state after {@link #close()}; for tests. */
+    boolean awaitFreed(long millis) throws InterruptedException {
+        return freed.await(millis, TimeUnit.MILLISECONDS);
     }
 }

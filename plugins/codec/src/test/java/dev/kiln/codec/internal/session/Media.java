@@ -2,6 +2,7 @@ package dev.kiln.codec.internal.session;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
@@ -119,9 +120,9 @@ final class Media {
             index[t.id()] = i;
             AVStream st = avformat_new_stream(ctx, null);
             AVCodecParameters par = st.codecpar();
-            if (t.codec() == Codec.H264) {
+            if (t.codec() == Codec.H264 || t.codec() == Codec.H265) {
                 par.codec_type(AVMEDIA_TYPE_VIDEO);
-                par.codec_id(AV_CODEC_ID_H264);
+                par.codec_id(t.codec() == Codec.H264 ? AV_CODEC_ID_H264 : AV_CODEC_ID_HEVC);
                 par.width(t.width());
                 par.height(t.height());
             } else {

@@ -124,6 +124,70 @@ class TranscodeSessionTest {
     }
 
     @Test
+    void h265RenditionCarriesHvcCAndPlays() {
+        OutputSpec spec = new OutputSpec("hevc", "cam_hevc", List.of(
+                video("v_hevc", Codec.H265, 320, 0, 300_000, 30, ""),
+                video("v_avc", Codec.H264, 320, 0, 300_000, 30, ""),
+                audio("aac", Codec.AAC, 0, 0, 0, Map.of("codec", "eq"))));
+        Fakes.Output out = new Fakes.Output();
+        Ran ran = transcode(spec, out, INLINE);
+        Media.Input in = ran.in();
+        assertThat(ran.session().trackStatus()).extracting(OutputTrackStatus::module, OutputTrackStatus::error)
+                .containsExactly(tuple("x265", null), tuple("x264", null), tuple("bypass", null));
+        Track hevc = out.trackCalls.get(0).get(0);
+        assertThat(hevc.codec()).isEqualTo(Codec.H265);
+        assertThat(hevc.width()).isEqualTo(320);
+        assertThat(hevc.height()).isEqualTo(180);
+        byte[] hvcc = hevc.config();
+        assertThat(hvcc[0]).as("hvcC version").isEqualTo((byte) 1);
+        assertThat(hvcc[21] & 3).as("4-byte NAL lengths").isEqualTo(3);
+        assertThat(hvcc[22]).as("VPS, SPS and PPS arrays").isEqualTo((byte) 3);
+        assertThat(out.of(0)).as("every input frame encoded").hasSize(90)
+                .allSatisfy(p -> assertThat(p.payload().toByteArray()).as("length-prefixed, not Annex B")
+                        .satisfies(b -> assertThat(b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 1).isFalse()));
+        List<Long> keysHevc = out.of(0).stream().filter(MediaPacket::keyframe).map(MediaPacket::pts).toList();
+        List<Long> keysAvc = out.of(1).stream().filter(MediaPacket::keyframe).map(MediaPacket::pts).toList();
+        assertThat(keysHevc).hasSize(3).isEqualTo(keysAvc);
+
+        Path mp4 = dir.resolve("hevc.mp4");
+        Media.writeMp4(mp4, out.trackCalls.get(0), out.packets);
+        Map<String, String> p = Media.probe(mp4);
+        assertThat(p).containsEntry("streams.stream.0.codec_name", "hevc")
+                .containsEntry("streams.stream.0.width", "320")
+                .containsEntry("streams.stream.0.height", "180")
+                .containsEntry("streams.stream.1.codec_name", "h264")
+                .containsEntry("streams.stream.2.codec_name", "aac");
+        assertThat(Integer.parseInt(p.get("streams.stream.0.nb_read_frames"))).isBetween(89, 90);
+        assertAllReleased(in, out);
+    }
+
+    @Test
+    void opusTimestampsFollowAGapInTheInputAudio() {
+        OutputSpec spec = new OutputSpec("opus", "cam_opus", List.of(audio("opus", Codec.OPUS, 64_000, 48_000, 2,
+                Map.of())));
+        Media.Input in = Media.read(flv);
+        Fakes.Input input = new Fakes.Input();
+        Fakes.Output out = new Fakes.Output();
+        TranscodeSession session = new TranscodeSession(input, spec, out, INLINE, () -> { }).start();
+        input.sink.onTracks(in.tracks());
+        for (MediaPacket p : in.packets()) {
+            if (p.trackId() == 1 && p.pts() >= 1000 && p.pts() < 2000) {
+                p.payload().release(); // one second of audio lost on the way
+            } else {
+                input.sink.onPacket(p);
+            }
+        }
+        input.sink.onEnd();
+        session.close();
+        List<Double> times = out.of(0).stream().map(p -> p.pts() / 48_000.0).toList();
+        assertThat(times).as("nothing made up for the lost second").noneMatch(t -> t > 1.1 && t < 1.9);
+        assertThat(times).as("the audio after the gap keeps its time").anyMatch(t -> t >= 2.0 && t < 2.1);
+        assertThat(times.get(times.size() - 1)).as("ends with the input").isCloseTo(3.0, within(0.15));
+        out.packets.forEach(p -> p.payload().release());
+        assertThat(in.packets()).allSatisfy(p -> assertThat(p.payload().refCount()).isZero());
+    }
+
+    @Test
     void renditionsOfOneStreamHaveKeyFramesAtTheSameTimes() {
         OutputSpec spec = new OutputSpec("ladder", "cam_l", List.of(
                 video("a", Codec.H264, 320, 0, 300_000, 15, ""),
@@ -159,7 +223,7 @@ class TranscodeSessionTest {
     @Test
     void anEncoderThatCannotOpenLeavesTheOtherTracksGoing() {
         OutputSpec spec = new OutputSpec("bad", "cam_bad", List.of(
-                video("hevc", Codec.H265, 320, 180, 300_000, 0, ""),
+                video("vp9", Codec.VP9, 320, 180, 300_000, 0, ""),
                 audio("opus", Codec.OPUS, 64_000, 48_000, 2, Map.of()),
                 audio("bad_rate", Codec.AAC, 64_000, 1234, 2, Map.of())));
         Fakes.Output out = new Fakes.Output();
@@ -170,8 +234,8 @@ class TranscodeSessionTest {
         List<OutputTrackStatus> status = ran.session().trackStatus();
         assertThat(status).extracting(OutputTrackStatus::trackId).containsExactly(0, 1, 2);
         assertThat(status.get(0).failed()).isTrue();
-        assertThat(status.get(0).codec()).isEqualTo(Codec.H265);
-        assertThat(status.get(0).error()).contains("H265");
+        assertThat(status.get(0).codec()).isEqualTo(Codec.VP9);
+        assertThat(status.get(0).error()).contains("VP9");
         assertThat(status.get(1)).isEqualTo(OutputTrackStatus.ok(1, "opus", Codec.OPUS, "opus"));
         assertThat(status.get(2).failed()).isTrue();
         assertThat(status.get(2).error()).isNotBlank();
@@ -211,8 +275,42 @@ class TranscodeSessionTest {
         assertAllReleased(in, out);
     }
 
+    /**
+     * The kernel replaces a transcoder when the input's tracks change, from the thread that
+     * declares them and with the input's lock held; the new tracks reach the session first and
+     * its worker waits on that lock for the input's statistics. close() must not wait for the
+     * worker, or both wait (and ingest with them).
+     */
     @Test
-    void closingMidStreamOnThePoolFreesEveryPayload() {
+    void closeDoesNotWaitForAWorkerThatWaitsOnTheInput() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            OutputSpec spec = new OutputSpec("abr", "cam_abr", List.of(video("v", Codec.H264, 320, 180, 0, 0, "")));
+            Media.Input in = Media.read(flv);
+            Fakes.Input input = new Fakes.Input();
+            Fakes.Output out = new Fakes.Output();
+            TranscodeSession session = new TranscodeSession(input, spec, out, pool, () -> { }).start();
+            long took;
+            synchronized (input) {
+                input.sink.onTracks(in.tracks());
+                in.packets().subList(0, 10).forEach(input.sink::onPacket);
+                Thread.sleep(200); // let the worker reach the lock (not a sync point: either order must pass)
+                long t0 = System.nanoTime();
+                session.close();
+                took = (System.nanoTime() - t0) / 1_000_000;
+            }
+            assertThat(took).as("close() returned without the worker (ms)").isLessThan(1000);
+            assertThat(session.awaitFreed(10_000)).as("freed by the worker once the lock is free").isTrue();
+            assertThat(out.packets).as("nothing written after close").isEmpty();
+            in.packets().subList(10, in.packets().size()).forEach(input.sink::onPacket);
+            assertAllReleased(in, out);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void closingMidStreamOnThePoolFreesEveryPayload() throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             OutputSpec spec = new OutputSpec("abr", "cam_abr", List.of(
@@ -225,6 +323,7 @@ class TranscodeSessionTest {
             in.packets().subList(0, in.packets().size() / 2).forEach(input.sink::onPacket);
             session.close();
             in.packets().subList(in.packets().size() / 2, in.packets().size()).forEach(input.sink::onPacket);
+            assertThat(session.awaitFreed(10_000)).as("freed by the worker").isTrue();
             assertAllReleased(in, out);
         } finally {
             pool.shutdownNow();
