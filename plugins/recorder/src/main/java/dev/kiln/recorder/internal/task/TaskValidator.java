@@ -60,7 +60,7 @@ public final class TaskValidator {
         PathTemplate info = path("infoPath", r.hasInfoPath() && !r.getInfoPath().isEmpty()
                 ? r.getInfoPath() : folder + DEFAULT_INFO);
         Container container = Container.byFileName(file.template()).orElseThrow(() ->
-                bad("[filePath] must end in .ts or .mp4: " + r.getFilePath()));
+                bad("[filePath] must end in .ts, .mp4, .mov, .avi or .flv: " + r.getFilePath()));
         if (info.template().equals(file.template())) {
             throw bad("[infoPath] must differ from [filePath]");
         }
