@@ -7,6 +7,7 @@ import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
 import dev.kiln.proto.v1.PushServiceGrpc;
 import dev.kiln.proto.v1.RecordServiceGrpc;
+import dev.kiln.proto.v1.RecordingTaskServiceGrpc;
 import dev.kiln.api.stream.PullStreamProvider;
 import dev.kiln.api.stream.StreamListener;
 import dev.kiln.api.stream.StreamRegistry;
@@ -26,6 +27,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * channel classes that fit it, so no bundle starts event loops of its own) and the state
  * store. Also tracks what plugins offer back: {@link StreamListener}s, the recorder's
  * implementation of the record API, the push plugin's implementation of the push API, the
+ * recording-tasks plugin's implementation of Callaba's recording API, the
  * codec plugin's {@link TranscoderFactory} and the {@link PullStreamProvider}s of pull plugins.
  */
 final class KernelServices implements AutoCloseable {
@@ -33,6 +35,8 @@ final class KernelServices implements AutoCloseable {
     private final ServiceTracker<StreamListener, StreamListener> listeners;
     private final ServiceTracker<RecordServiceGrpc.AsyncService, RecordServiceGrpc.AsyncService> recorders;
     private final ServiceTracker<PushServiceGrpc.AsyncService, PushServiceGrpc.AsyncService> pushers;
+    private final ServiceTracker<RecordingTaskServiceGrpc.AsyncService, RecordingTaskServiceGrpc.AsyncService>
+            recordingTasks;
     private final ServiceTracker<TranscoderFactory, TranscoderFactory> transcoders;
     private final ServiceTracker<PullStreamProvider, PullStreamProvider> pullers;
 
@@ -43,6 +47,8 @@ final class KernelServices implements AutoCloseable {
         recorders.open();
         pushers = new ServiceTracker<>(context, PushServiceGrpc.AsyncService.class, null);
         pushers.open();
+        recordingTasks = new ServiceTracker<>(context, RecordingTaskServiceGrpc.AsyncService.class, null);
+        recordingTasks.open();
         transcoders = new ServiceTracker<>(context, TranscoderFactory.class, null);
         transcoders.open();
         pullers = new ServiceTracker<>(context, PullStreamProvider.class, null);
@@ -68,6 +74,11 @@ final class KernelServices implements AutoCloseable {
     /** The push plugin's implementation of the push API, when one is installed. */
     Optional<PushServiceGrpc.AsyncService> pusher() {
         return Optional.ofNullable(pushers.getService());
+    }
+
+    /** The recording-tasks plugin's implementation of Callaba's recording API, when installed. */
+    Optional<RecordingTaskServiceGrpc.AsyncService> recordingTasks() {
+        return Optional.ofNullable(recordingTasks.getService());
     }
 
     /** The currently registered stream listeners. */
@@ -102,6 +113,7 @@ final class KernelServices implements AutoCloseable {
         listeners.close();
         recorders.close();
         pushers.close();
+        recordingTasks.close();
         transcoders.close();
         pullers.close();
     }
