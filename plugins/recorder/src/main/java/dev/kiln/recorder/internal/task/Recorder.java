@@ -135,7 +135,7 @@ public final class Recorder implements AutoCloseable {
                 .build();
         TaskSpec spec;
         try {
-            spec = validator.validate(start);
+            spec = validator.validate(start, true);
         } catch (InvalidArgumentException e) {
             throw new InvalidArgumentException(e.getMessage().replace("[filePath]", "[container]")
                     .replace("[infoPath]", "[folder]"));
