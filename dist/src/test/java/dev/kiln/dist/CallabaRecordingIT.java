@@ -236,6 +236,76 @@ class CallabaRecordingIT {
     }
 
     @Test
+    void aUrlInputIsPulledWithItsQueryOptions() throws Exception {
+        KilnProcess kiln = KILN.process();
+        int port = freeUdpPort();
+        String id = created(create(kiln, "{\"recording_name\":\"srt url\",\"recording_type\":\"RECORDING_STREAM_TO_FILE\","
+                + "\"input\":{\"input_type\":\"INPUT_TYPE_SRT_URL\",\"input_stream_url\":\"srt://127.0.0.1:" + port
+                + "?latency=200000&rcvbuf=12058624\"},\"output_format\":\"mp4\"}"));
+        try (FfmpegPublisher ffmpeg = FfmpegPublisher.start(kiln.workDir().resolve("ffmpeg"),
+                "srt://127.0.0.1:" + port + "?mode=listener", "320x240", "ultrafast", List.of(), "mpegts")) {
+            kiln.await("recording", LIMIT, () -> bitrate(kiln, id), b -> b > 0);
+            double from = outTimeSeconds(ffmpeg);
+            kiln.await("4 s more published", LIMIT, () -> outTimeSeconds(ffmpeg), t -> t >= from + 4);
+            ok(call(kiln, kiln.token(), "POST", "stop", "{\"id\":\"" + id + "\"}"));
+        }
+        JsonNode files = recordedFiles(kiln, id);
+        assertThat(files.size()).isEqualTo(1);
+        MediaProbe probe = MediaProbe.of(Path.of(files.get(0).path("path").asText()));
+        assertThat(probe.types()).containsExactlyInAnyOrder("video", "audio");
+        assertThat(probe.duration()).isGreaterThan(3);
+        assertError(create(kiln, "{\"recording_name\":\"bad url\",\"recording_type\":\"RECORDING_STREAM_TO_FILE\","
+                + "\"input\":{\"input_type\":\"INPUT_TYPE_RTSP_URL\",\"input_stream_url\":\"file:///etc/passwd\"},"
+                + "\"output_format\":\"mp4\"}"), 400, "[input.input_stream_url]");
+    }
+
+    @Test
+    void aListenInputTakesWhatIsSentToItsPortAndABusyPortIsA409NamingIt() throws Exception {
+        KilnProcess kiln = KILN.process();
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String listen = "\"input\":{\"input_type\":\"INPUT_TYPE_RTMP_LISTEN\","
+                + "\"input_stream_listen_port\":{\"port\":" + port + ",\"transport\":\"TCP\"}}";
+        String id = created(create(kiln, "{\"recording_name\":\"rtmp listen\",\"recording_type\":\"RECORDING_STREAM_TO_FILE\","
+                + listen + ",\"output_format\":\"flv\"}"));
+        assertError(create(kiln, "{\"recording_name\":\"same port\",\"recording_type\":\"RECORDING_STREAM_TO_FILE\","
+                + listen + ",\"output_format\":\"flv\"}"), 409, id);
+        assertError(create(kiln, "{\"recording_name\":\"kiln's port\",\"recording_type\":\"RECORDING_STREAM_TO_FILE\","
+                + "\"input\":{\"input_type\":\"INPUT_TYPE_RTMP_LISTEN\",\"input_stream_listen_port\":{\"port\":"
+                + kiln.rtmpPort() + "}},\"output_format\":\"flv\"}"), 409, "port " + kiln.rtmpPort());
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            assertError(create(kiln, "{\"recording_name\":\"taken\",\"recording_type\":\"RECORDING_STREAM_TO_FILE\","
+                    + "\"input\":{\"input_type\":\"INPUT_TYPE_RTMP_LISTEN\",\"input_stream_listen_port\":{\"port\":"
+                    + taken.getLocalPort() + "}},\"output_format\":\"flv\"}"), 409, "port " + taken.getLocalPort());
+        }
+        String url = "rtmp://127.0.0.1:" + port + "/live/stream";
+        FfmpegPublisher[] ffmpeg = {null};
+        try {
+            // The listener may not be up yet: start ffmpeg again until it gets through.
+            kiln.await("recording what is sent to port " + port, LIMIT, () -> {
+                if (ffmpeg[0] == null || !ffmpeg[0].isAlive()) {
+                    ffmpeg[0] = FfmpegPublisher.small(kiln.workDir().resolve("ffmpeg"), url);
+                }
+                return bitrate(kiln, id);
+            }, b -> b > 0);
+            double from = outTimeSeconds(ffmpeg[0]);
+            kiln.await("4 s more published", LIMIT, () -> outTimeSeconds(ffmpeg[0]), t -> t >= from + 4);
+            ok(call(kiln, kiln.token(), "POST", "stop", "{\"id\":\"" + id + "\"}"));
+        } finally {
+            if (ffmpeg[0] != null) {
+                ffmpeg[0].close();
+            }
+        }
+        JsonNode files = recordedFiles(kiln, id);
+        assertThat(files.size()).isEqualTo(1);
+        MediaProbe probe = MediaProbe.of(Path.of(files.get(0).path("path").asText()));
+        assertThat(probe.types()).containsExactlyInAnyOrder("video", "audio");
+        assertThat(probe.duration()).isGreaterThan(3);
+    }
+
+    @Test
     void tasksSurviveARestart() {
         Path data;
         String idle;
@@ -264,6 +334,12 @@ class CallabaRecordingIT {
     }
 
     // ---- helpers ----
+
+    private static int freeUdpPort() throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 
     private static String task(String name, String stream, String format) {
         return "{\"recording_name\":\"" + name + "\",\"recording_type\":\"RECORDING_STREAM_TO_FILE\","

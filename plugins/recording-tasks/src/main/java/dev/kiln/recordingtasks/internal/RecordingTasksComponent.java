@@ -1,6 +1,7 @@
 package dev.kiln.recordingtasks.internal;
 
 import dev.kiln.api.record.StreamRecorder;
+import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
 import dev.kiln.api.stream.StreamRegistry;
 import dev.kiln.proto.v1.CreateRecordingResponse;
@@ -16,6 +17,7 @@ import dev.kiln.proto.v1.RecordingTaskServiceGrpc;
 import dev.kiln.proto.v1.RemoveRecordingFileRequest;
 import dev.kiln.proto.v1.UpdateRecordingResponse;
 import dev.kiln.recordingtasks.internal.input.Inputs;
+import dev.kiln.recordingtasks.internal.input.ListenPorts;
 import dev.kiln.recordingtasks.internal.task.Tasks;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -38,8 +40,9 @@ public final class RecordingTasksComponent implements RecordingTaskServiceGrpc.A
 
     @Activate
     public RecordingTasksComponent(@Reference StreamRegistry streams, @Reference StateStore store,
-                                   @Reference StreamRecorder recorder) {
-        this.tasks = new Tasks(store, new Inputs(streams), recorder, Clock.systemUTC());
+                                   @Reference StreamRecorder recorder, @Reference ServerSettings settings) {
+        ListenPorts ports = new ListenPorts(settings);
+        this.tasks = new Tasks(store, new Inputs(streams, ports.bind()), ports, recorder, Clock.systemUTC());
         tasks.restore();
     }
 

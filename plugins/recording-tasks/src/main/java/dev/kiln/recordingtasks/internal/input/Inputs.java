@@ -7,7 +7,8 @@ import dev.kiln.proto.v1.RecordingInput;
 
 /**
  * Opens a task's input. A published stream (RTMP or SRT types) is {@code default/<input_module_id>/<input_stream_id>};
- * the test video is generated into {@code default/<input_module_id or "app">/callaba_test_<task id>}.
+ * the test video is generated into {@code default/<input_module_id or "app">/callaba_test_<task id>};
+ * URL and listen inputs are read by FFmpeg into {@code default/<input_module_id or "app">/callaba_input_<task id>}.
  */
 public final class Inputs {
     /** The virtual host of every input. */
@@ -16,9 +17,12 @@ public final class Inputs {
     public static final String TEST_VIDEO_APP = "app";
 
     private final StreamRegistry streams;
+    private final String bind;
 
-    public Inputs(StreamRegistry streams) {
+    /** {@code bind}: the address listen inputs listen on (the media ports' bind address). */
+    public Inputs(StreamRegistry streams, String bind) {
         this.streams = streams;
+        this.bind = bind;
     }
 
     /**
@@ -50,8 +54,19 @@ public final class Inputs {
                 StreamKey key = new StreamKey(VHOST, app, "callaba_test_" + taskId);
                 return TestVideoSource.start(streams, key, TestVideoSettings.of(input));
             }
+            case URL:
+            case LISTEN: {
+                String app = input.hasInputModuleId() && !input.getInputModuleId().isBlank()
+                        ? input.getInputModuleId() : TEST_VIDEO_APP;
+                StreamKey key = new StreamKey(VHOST, app, "callaba_input_" + taskId);
+                Listen listen = Listen.of(input).orElse(null);
+                if (listen != null) {
+                    return UrlSource.start(streams, key, listen.url(bind), listen.options(), UrlSource.LISTEN_TYPE);
+                }
+                return UrlSource.start(streams, key, input.getInputStreamUrl(), java.util.Map.of(), UrlSource.URL_TYPE);
+            }
             default:
-                throw new NotImplementedException("[input.input_type] " + type + " is not supported yet");
+                throw new NotImplementedException("[input.input_type] " + type + " is not supported");
         }
     }
 }

@@ -6,8 +6,6 @@ import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.stream.PublishRequest;
 import dev.kiln.api.stream.StreamRegistry;
 import dev.kiln.mpegts.TsPublisher;
-import io.netty.buffer.Unpooled;
-import java.io.OutputStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -32,6 +30,8 @@ final class TestVideoSource implements InputSource {
     private final TestVideoSettings settings;
     private final CountDownLatch finished = new CountDownLatch(1);
     private TsPublisher publisher;
+    private FFmpegFrameGrabber grabber;
+    private FFmpegFrameRecorder recorder;
     private volatile boolean stopping;
     private Thread thread;
 
@@ -51,6 +51,12 @@ final class TestVideoSource implements InputSource {
         TestVideoSource s = new TestVideoSource(streams, key, settings);
         s.publisher = new TsPublisher(streams, new PublishRequest(key, "TestVideo", "lavfi", () -> s.stopping = true));
         s.publisher.publish();
+        try {
+            s.open();
+        } catch (Exception e) {
+            s.release();
+            throw new IllegalStateException("The test video cannot start: " + e.getMessage(), e);
+        }
         s.thread = new Thread(s::run, "test-video-" + key.name());
         s.thread.setDaemon(true);
         s.thread.start();
@@ -62,14 +68,14 @@ final class TestVideoSource implements InputSource {
         return key;
     }
 
-    /** Stops generating and ends the stream; waits (up to 5 s) for the encoder to finish. */
+    /** Stops generating and ends the stream; waits (up to 2 s) for the encoder to finish. */
     @Override
     public void close() {
         stopping = true;
         if (Thread.currentThread() != thread) {
             try {
-                if (!finished.await(5, TimeUnit.SECONDS)) {
-                    log.warn("Test video {} did not stop within 5 s", key);
+                if (!finished.await(2, TimeUnit.SECONDS)) {
+                    log.warn("Test video {} did not stop within 2 s", key);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -85,27 +91,31 @@ final class TestVideoSource implements InputSource {
                 + ":duration=" + s.durationSeconds() + "[out1]";
     }
 
+    /** Opens the lavfi input and the encoders (a second or so at 1080p); the bytes go to the publisher. */
+    private void open() throws Exception {
+        grabber = new FFmpegFrameGrabber(graph());
+        grabber.setFormat("lavfi");
+        grabber.setPixelFormat(AV_PIX_FMT_YUV420P);
+        grabber.start();
+        recorder = new FFmpegFrameRecorder(new TsFeed(publisher), settings.width(), settings.height(), 1);
+        recorder.setFormat("mpegts");
+        recorder.setVideoCodecName("libx264");
+        recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+        recorder.setFrameRate(settings.frameRate());
+        recorder.setGopSize(settings.frameRate() * 2);
+        recorder.setVideoBitrate(settings.bitrateKbps() * 1000);
+        recorder.setVideoOption("preset", "ultrafast");
+        recorder.setVideoOption("tune", "zerolatency");
+        recorder.setAudioCodecName("aac");
+        recorder.setSampleRate(SAMPLE_RATE);
+        recorder.setAudioChannels(1);
+        recorder.setAudioBitrate(AUDIO_BITRATE);
+        recorder.setOption("mpegts_flags", "resend_headers");
+        recorder.start();
+    }
+
     private void run() {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(graph());
-             FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(new Feed(publisher), settings.width(),
-                     settings.height(), 1)) {
-            grabber.setFormat("lavfi");
-            grabber.setPixelFormat(AV_PIX_FMT_YUV420P);
-            grabber.start();
-            recorder.setFormat("mpegts");
-            recorder.setVideoCodecName("libx264");
-            recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
-            recorder.setFrameRate(settings.frameRate());
-            recorder.setGopSize(settings.frameRate() * 2);
-            recorder.setVideoBitrate(settings.bitrateKbps() * 1000);
-            recorder.setVideoOption("preset", "ultrafast");
-            recorder.setVideoOption("tune", "zerolatency");
-            recorder.setAudioCodecName("aac");
-            recorder.setSampleRate(SAMPLE_RATE);
-            recorder.setAudioChannels(1);
-            recorder.setAudioBitrate(AUDIO_BITRATE);
-            recorder.setOption("mpegts_flags", "resend_headers");
-            recorder.start();
+        try {
             log.info("Test video {}: {}x{} at {} fps, {} kbit/s, {} Hz for {} s", key, settings.width(),
                     settings.height(), settings.frameRate(), settings.bitrateKbps(), settings.soundHz(),
                     settings.durationSeconds());
@@ -125,10 +135,23 @@ final class TestVideoSource implements InputSource {
                 log.error("Test video {} failed: {}", key, e.toString());
             }
         } finally {
-            publisher.close();
+            release();
             finished.countDown();
             log.info("Test video {} ended", key);
         }
+    }
+
+    private void release() {
+        for (AutoCloseable c : new AutoCloseable[] {recorder, grabber}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.warn("Test video {}: releasing FFmpeg failed: {}", key, e.toString());
+                }
+            }
+        }
+        publisher.close();
     }
 
     /** Waits until {@code micros} of media have passed since {@code start}: real-time pace. */
@@ -137,30 +160,6 @@ final class TestVideoSource implements InputSource {
         long wait;
         while (!stopping && (wait = due - System.nanoTime()) > 0) {
             TimeUnit.NANOSECONDS.sleep(Math.min(wait, 100_000_000L));
-        }
-    }
-
-    /** The muxer's bytes into the demuxer; the stream opens with the first tracks. */
-    private final class Feed extends OutputStream {
-        private final TsPublisher publisher;
-
-        Feed(TsPublisher publisher) {
-            this.publisher = publisher;
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            var buf = Unpooled.wrappedBuffer(b, off, len);
-            try {
-                publisher.feed(buf);
-            } finally {
-                buf.release();
-            }
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.kiln.recordingtasks.internal.task;
 
 import dev.kiln.api.error.InvalidArgumentException;
-import dev.kiln.api.error.NotImplementedException;
 import dev.kiln.proto.v1.RecordingInput;
 import dev.kiln.proto.v1.RecordingTaskRequest;
 import dev.kiln.proto.v1.RecordingTranscoding;
 import dev.kiln.recordingtasks.internal.input.InputType;
+import dev.kiln.recordingtasks.internal.input.Listen;
+import java.net.URI;
+import java.net.URISyntaxException;
 import dev.kiln.recordingtasks.internal.input.TestVideoSettings;
 import java.util.List;
 import java.util.Locale;
@@ -70,10 +72,62 @@ final class TaskValidator {
                 name("input.input_stream_id", in.getInputStreamId());
             }
             case TEST_VIDEO -> testVideo(in);
-            case URL, LISTEN -> throw new NotImplementedException("[input.input_type] " + type
-                    + " is not supported yet; record a stream published to Kiln (INPUT_TYPE_RTMP_SOFTWARE,"
-                    + " INPUT_TYPE_SRT_SOFTWARE) or INPUT_TYPE_GENERATE_TEST_VIDEO");
+            case URL, LISTEN -> {
+                if (in.hasInputModuleId() && !in.getInputModuleId().isBlank()) {
+                    name("input.input_module_id", in.getInputModuleId());
+                }
+                Listen listen = Listen.of(in).orElse(null);
+                if (listen != null) {
+                    listen(in, listen, type);
+                } else if (type.kind() == InputType.Kind.LISTEN) {
+                    throw bad("[input.input_stream_listen_port] is required for " + type);
+                } else {
+                    url(in, type);
+                }
+            }
         }
+    }
+
+    private static void listen(RecordingInput in, Listen listen, InputType type) {
+        if (!in.getInputStreamListenPort().hasPort()) {
+            throw bad("[input.input_stream_listen_port.port] is required for " + type);
+        }
+        range("input.input_stream_listen_port.port", listen.port(), 1, 65535);
+        String transport = in.getInputStreamListenPort().getTransport();
+        if (!transport.isEmpty() && !transport.equalsIgnoreCase(listen.transport())) {
+            throw bad("[input.input_stream_listen_port.transport] must be " + listen.transport() + " for " + type
+                    + ", got \"" + transport + "\"");
+        }
+    }
+
+    private static void url(RecordingInput in, InputType type) {
+        if (!in.hasInputStreamUrl() || in.getInputStreamUrl().isBlank()) {
+            throw bad("[input.input_stream_url] is required for " + type);
+        }
+        String url = in.getInputStreamUrl();
+        String scheme;
+        try {
+            scheme = new URI(url).getScheme();
+        } catch (URISyntaxException e) {
+            throw bad("[input.input_stream_url] is not a valid address: " + e.getMessage());
+        }
+        List<String> allowed = schemes(type);
+        if (scheme == null || !allowed.contains(scheme.toLowerCase(Locale.ROOT))) {
+            throw bad("[input.input_stream_url] must be a " + String.join(", ", allowed) + " address for " + type
+                    + ", got \"" + url + "\"");
+        }
+    }
+
+    private static List<String> schemes(InputType type) {
+        return switch (type) {
+            case INPUT_TYPE_SRT_URL -> List.of("srt");
+            case INPUT_TYPE_RTMP_URL -> List.of("rtmp", "rtmps");
+            case INPUT_TYPE_RTSP_URL -> List.of("rtsp", "rtsps");
+            case INPUT_TYPE_UDP_URL -> List.of("udp", "rtp");
+            case INPUT_TYPE_HTTP_URL, INPUT_TYPE_HLS_URL, INPUT_TYPE_MPEG_DASH_URL -> List.of("http", "https");
+            default -> List.of("srt", "rtmp", "rtmps", "rtsp", "rtsps", "udp", "rtp", "http", "https", "tcp",
+                    "rist");
+        };
     }
 
     private static void testVideo(RecordingInput in) {

@@ -14,6 +14,8 @@ import dev.kiln.proto.v1.RecordingTaskRequest;
 import dev.kiln.proto.v1.UpdateRecordingResponse;
 import dev.kiln.recordingtasks.internal.input.InputSource;
 import dev.kiln.recordingtasks.internal.input.Inputs;
+import dev.kiln.recordingtasks.internal.input.Listen;
+import dev.kiln.recordingtasks.internal.input.ListenPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +45,17 @@ public final class Tasks implements AutoCloseable {
 
     private final TaskStore store;
     private final Inputs inputs;
+    private final ListenPorts ports;
     private final StreamRecorder recorder;
     private final Clock clock;
     private final Map<String, RecordingTask> tasks = new LinkedHashMap<>();
     private final Map<String, Run> runs = new LinkedHashMap<>();
     private final ScheduledExecutorService sampler;
 
-    public Tasks(StateStore store, Inputs inputs, StreamRecorder recorder, Clock clock) {
+    public Tasks(StateStore store, Inputs inputs, ListenPorts ports, StreamRecorder recorder, Clock clock) {
         this.store = new TaskStore(store);
         this.inputs = inputs;
+        this.ports = ports;
         this.recorder = recorder;
         this.clock = clock;
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,6 +73,7 @@ public final class Tasks implements AutoCloseable {
         RecordingTask task;
         synchronized (this) {
             checkUniqueName(request.getRecordingName(), "");
+            checkListenPort(request.getInput(), "");
             String id = ObjectIds.next(clock.instant());
             RecordingTask.Builder b = RecordingTask.newBuilder().setId(id).setCreated(now).setModified(now);
             define(b, request);
@@ -109,6 +114,7 @@ public final class Tasks implements AutoCloseable {
             RecordingTaskRequest merged = merge(old, request);
             TaskValidator.validate(merged);
             checkUniqueName(merged.getRecordingName(), id);
+            checkListenPort(merged.getInput(), id);
             RecordingTask.Builder b = old.toBuilder().setModified(now);
             define(b, merged);
             if (request.hasActive()) {
@@ -255,6 +261,7 @@ public final class Tasks implements AutoCloseable {
 
     private void startRun(RecordingTask task) {
         String id = task.getId();
+        Listen.of(task.getInput()).ifPresent(ports::probe);
         InputSource input = inputs.open(id, task.getInput());
         Run run;
         try {
@@ -344,6 +351,27 @@ public final class Tasks implements AutoCloseable {
             if (t.getRecordingName().equals(name) && !t.getId().equals(self)) {
                 throw new ConflictException("[recording_name] a recording task named \"" + name
                         + "\" exists already: " + t.getId());
+            }
+        }
+    }
+
+    /** A listen port is held by one task at most, and never by one of Kiln's own listeners. */
+    private void checkListenPort(dev.kiln.proto.v1.RecordingInput input, String self) {
+        Listen wanted = Listen.of(input).orElse(null);
+        if (wanted == null) {
+            return;
+        }
+        String kiln = ports.kilnOwner(wanted);
+        if (kiln != null) {
+            throw ListenPorts.inUse(wanted, kiln);
+        }
+        for (RecordingTask t : tasks.values()) {
+            if (t.getId().equals(self)) {
+                continue;
+            }
+            Listen other = Listen.of(t.getInput()).orElse(null);
+            if (other != null && other.port() == wanted.port() && other.udp() == wanted.udp()) {
+                throw ListenPorts.usedByTask(wanted, t.getId(), t.getRecordingName());
             }
         }
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.api.error.ConflictException;
 import dev.kiln.api.error.InvalidArgumentException;
 import dev.kiln.api.error.NotFoundException;
-import dev.kiln.api.error.NotImplementedException;
 import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.record.RecordedFile;
 import dev.kiln.api.record.Recording;
@@ -16,7 +15,9 @@ import dev.kiln.proto.v1.RecordingInput;
 import dev.kiln.proto.v1.RecordingTask;
 import dev.kiln.proto.v1.RecordingTaskRequest;
 import dev.kiln.proto.v1.RecordingTranscoding;
+import dev.kiln.proto.v1.RecordingListenPort;
 import dev.kiln.recordingtasks.internal.input.Inputs;
+import dev.kiln.recordingtasks.internal.input.ListenPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +35,7 @@ class TasksTest {
     private final FakeRecorder recorder = new FakeRecorder();
 
     private Tasks tasks() {
-        return new Tasks(store, new Inputs(null), recorder, Clock.systemUTC());
+        return new Tasks(store, new Inputs(null, "127.0.0.1"), new ListenPorts(null), recorder, Clock.systemUTC());
     }
 
     private static RecordingTaskRequest.Builder rtmp(String name, String stream, String format) {
@@ -78,8 +79,18 @@ class TasksTest {
                     RecordingTranscoding.newBuilder().setVideoTranscoding("h264_720p")).build()))
                     .hasMessageContaining("[transcoding.video_transcoding]");
             assertThatThrownBy(() -> t.create(rtmp("a", "s", "mp4").setInput(RecordingInput.newBuilder()
-                    .setInputType("INPUT_TYPE_RTSP_URL").setInputStreamUrl("rtsp://x/y")).build()))
-                    .isInstanceOf(NotImplementedException.class).hasMessageContaining("[input.input_type]");
+                    .setInputType("INPUT_TYPE_RTSP_URL").setInputStreamUrl("http://x/y")).build()))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("[input.input_stream_url]");
+            assertThatThrownBy(() -> t.create(rtmp("a", "s", "mp4").setInput(RecordingInput.newBuilder()
+                    .setInputType("INPUT_TYPE_SRT_URL")).build()))
+                    .hasMessageContaining("[input.input_stream_url]");
+            assertThatThrownBy(() -> t.create(rtmp("a", "s", "mp4").setInput(RecordingInput.newBuilder()
+                    .setInputType("INPUT_TYPE_UDP_LISTEN")).build()))
+                    .hasMessageContaining("[input.input_stream_listen_port]");
+            assertThatThrownBy(() -> t.create(rtmp("a", "s", "mp4").setInput(RecordingInput.newBuilder()
+                    .setInputType("INPUT_TYPE_SRT_LISTEN").setInputStreamListenPort(
+                            RecordingListenPort.newBuilder().setPort(2035).setTransport("TCP"))).build()))
+                    .hasMessageContaining("[input.input_stream_listen_port.transport]");
             assertThatThrownBy(() -> t.create(rtmp("a", "s", "mp4").setInput(RecordingInput.newBuilder()
                     .setInputType("INPUT_TYPE_GENERATE_TEST_VIDEO").setResolutionWidth(641)).build()))
                     .hasMessageContaining("[input.resolution_width]");
@@ -89,6 +100,25 @@ class TasksTest {
             assertThatThrownBy(() -> t.get("abc")).isInstanceOf(InvalidArgumentException.class).hasMessageContaining("[id]");
             assertThatThrownBy(() -> t.get("0123456789abcdef01234567")).isInstanceOf(NotFoundException.class);
             assertThat(t.all()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aListenPortIsHeldByOneTaskAndTheConflictNamesIt() {
+        try (Tasks t = tasks()) {
+            RecordingInput.Builder listen = RecordingInput.newBuilder().setInputType("INPUT_TYPE_SRT_LISTEN")
+                    .setInputStreamListenPort(RecordingListenPort.newBuilder().setPort(2035).setTransport("UDP"));
+            String first = t.create(rtmp("a", "s", "mp4").setInput(listen).setActive(false).build()).getId();
+            // Callaba's documented form: an SRT_URL type with a listen port.
+            RecordingInput.Builder same = RecordingInput.newBuilder().setInputType("INPUT_TYPE_SRT_URL")
+                    .setInputStreamListenPort(RecordingListenPort.newBuilder().setPort(2035));
+            assertThatThrownBy(() -> t.create(rtmp("b", "s", "mp4").setInput(same).setActive(false).build()))
+                    .isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("[input.input_stream_listen_port]").hasMessageContaining("2035")
+                    .hasMessageContaining(first);
+            RecordingInput.Builder tcp = RecordingInput.newBuilder().setInputType("INPUT_TYPE_RTMP_LISTEN")
+                    .setInputStreamListenPort(RecordingListenPort.newBuilder().setPort(2035));
+            t.create(rtmp("c", "s", "mp4").setInput(tcp).setActive(false).build());
         }
     }
 
