@@ -248,12 +248,24 @@ public final class Tasks implements AutoCloseable {
             all = new ArrayList<>(runs.values());
             runs.clear();
         }
+        // Side by side: each input may take a second to let go, and the server stops within 5 s.
+        List<java.util.concurrent.CompletableFuture<Void>> stops = new ArrayList<>();
         for (Run r : all) {
-            try {
-                r.stop();
-            } catch (RuntimeException e) {
-                log.warn("Stopping a recording failed: {}", e.toString());
-            }
+            stops.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    r.stop();
+                } catch (RuntimeException e) {
+                    log.warn("Stopping a recording failed: {}", e.toString());
+                }
+            }));
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(stops.toArray(new java.util.concurrent.CompletableFuture[0]))
+                    .get(3, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Recordings still stopping at shutdown: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
