@@ -40,9 +40,16 @@ final class FfmpegPublisher implements AutoCloseable {
      * frames), x264 {@code preset}, AAC; {@code videoOptions} go after the x264 options.
      */
     static FfmpegPublisher start(Path dir, String url, String size, String preset, List<String> videoOptions) {
+        return start(dir, url, size, preset, videoOptions, "flv");
+    }
+
+    /** The same, muxed as {@code format} ({@code flv}, {@code mpegts}) for {@code url}. */
+    static FfmpegPublisher start(Path dir, String url, String size, String preset, List<String> videoOptions,
+                                 String format) {
         try {
             Files.createDirectories(dir);
             String name = url.substring(url.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9_-]", "_");
+            name = name.length() > 40 ? name.substring(0, 40) : name;
             Path log = Files.createTempFile(dir, "ffmpeg-" + name + "-", ".log");
             Path progress = Files.createTempFile(dir, "ffmpeg-" + name + "-", ".progress");
             List<String> args = new ArrayList<>(List.of(
@@ -52,7 +59,7 @@ final class FfmpegPublisher implements AutoCloseable {
                     "-c:v", "libx264", "-preset", preset, "-g", "60", "-keyint_min", "60",
                     "-sc_threshold", "0"));
             args.addAll(videoOptions);
-            args.addAll(List.of("-c:a", "aac", "-ac", "2", "-b:a", "128k", "-f", "flv", url));
+            args.addAll(List.of("-c:a", "aac", "-ac", "2", "-b:a", "128k", "-f", format, url));
             return new FfmpegPublisher(FfmpegTool.startFfmpeg(log, args), log, progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,6 +8,7 @@ import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
 import dev.kiln.proto.v1.PushServiceGrpc;
 import dev.kiln.proto.v1.RecordServiceGrpc;
+import dev.kiln.proto.v1.RecordingTaskServiceGrpc;
 import dev.kiln.api.stream.PullStreamProvider;
 import dev.kiln.api.stream.StreamListener;
 import dev.kiln.api.stream.StreamRegistry;
@@ -27,6 +28,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * channel classes that fit it, so no bundle starts event loops of its own) and the state
  * store. Also tracks what plugins offer back: {@link StreamListener}s, the recorder's
  * implementation of the record API, the push plugin's implementation of the push API, the
+ * recording-tasks plugin's implementation of Callaba's recording API, the
  * codec plugin's {@link TranscoderFactory} and the {@link PullStreamProvider}s of pull plugins.
  */
 final class KernelServices implements AutoCloseable {
@@ -34,6 +36,8 @@ final class KernelServices implements AutoCloseable {
     private final ServiceTracker<StreamListener, StreamListener> listeners;
     private final ServiceTracker<RecordServiceGrpc.AsyncService, RecordServiceGrpc.AsyncService> recorders;
     private final ServiceTracker<PushServiceGrpc.AsyncService, PushServiceGrpc.AsyncService> pushers;
+    private final ServiceTracker<RecordingTaskServiceGrpc.AsyncService, RecordingTaskServiceGrpc.AsyncService>
+            recordingTasks;
     private final ServiceTracker<TranscoderFactory, TranscoderFactory> transcoders;
     private final ServiceTracker<PullStreamProvider, PullStreamProvider> pullers;
     private final ServiceTracker<PlaybackPublisher, PlaybackPublisher> playback;
@@ -45,6 +49,8 @@ final class KernelServices implements AutoCloseable {
         recorders.open();
         pushers = new ServiceTracker<>(context, PushServiceGrpc.AsyncService.class, null);
         pushers.open();
+        recordingTasks = new ServiceTracker<>(context, RecordingTaskServiceGrpc.AsyncService.class, null);
+        recordingTasks.open();
         transcoders = new ServiceTracker<>(context, TranscoderFactory.class, null);
         transcoders.open();
         pullers = new ServiceTracker<>(context, PullStreamProvider.class, null);
@@ -79,6 +85,11 @@ final class KernelServices implements AutoCloseable {
         return Optional.ofNullable(pushers.getService());
     }
 
+    /** The recording-tasks plugin's implementation of Callaba's recording API, when installed. */
+    Optional<RecordingTaskServiceGrpc.AsyncService> recordingTasks() {
+        return Optional.ofNullable(recordingTasks.getService());
+    }
+
     /** The currently registered stream listeners. */
     List<StreamListener> streamListeners() {
         StreamListener[] tracked = listeners.getServices(new StreamListener[0]);
@@ -111,6 +122,7 @@ final class KernelServices implements AutoCloseable {
         listeners.close();
         recorders.close();
         pushers.close();
+        recordingTasks.close();
         transcoders.close();
         pullers.close();
         playback.close();

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.gateway.ApiGateway;
+import dev.kiln.gateway.CallabaRecordingApi;
 import dev.kiln.osgi.FelixHost;
 import dev.kiln.osgi.PluginControlService;
 import dev.kiln.runtime.config.ServerConfig;
@@ -8,6 +9,7 @@ import dev.kiln.runtime.control.ApplicationControlService;
 import dev.kiln.runtime.control.OutputProfileControlService;
 import dev.kiln.runtime.control.PushControlService;
 import dev.kiln.runtime.control.RecordControlService;
+import dev.kiln.runtime.control.RecordingTaskControlService;
 import dev.kiln.runtime.control.StatsControlService;
 import dev.kiln.runtime.control.StreamControlService;
 import dev.kiln.runtime.control.VirtualHostControlService;
@@ -60,6 +62,7 @@ public final class KilnServer implements AutoCloseable {
         streams = new DefaultStreamRegistry(registry, events, Clock.systemDefaultZone(),
                 Duration.ofSeconds(config.inputTimeoutSeconds()), services::transcoderFactory);
         services.register(felix.context(), streams, new KilnServerSettings(config), store);
+        RecordingTaskControlService recordingTasks = new RecordingTaskControlService(services::recordingTasks);
         gateway = ApiGateway.builder()
                 .bindAddress(config.apiBind())
                 .port(config.apiPort())
@@ -73,6 +76,9 @@ public final class KilnServer implements AutoCloseable {
                 .addService(new StatsControlService(registry, streams))
                 .addService(new RecordControlService(registry, services::recorder))
                 .addService(new PushControlService(registry, services::pusher))
+                .addService(recordingTasks)
+                .addHttpService(CallabaRecordingApi.PREFIX,
+                        new CallabaRecordingApi(recordingTasks, config.accessToken()))
                 .start();
     }
 

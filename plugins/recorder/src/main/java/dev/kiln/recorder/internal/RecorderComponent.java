@@ -1,5 +1,8 @@
 package dev.kiln.recorder.internal;
 
+import dev.kiln.api.record.Recording;
+import dev.kiln.api.record.RecordingRequest;
+import dev.kiln.api.record.StreamRecorder;
 import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
 import dev.kiln.api.stream.LiveStream;
@@ -28,12 +31,14 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The recorder bundle's component: the record API for the kernel and a stream listener that
- * hands appearing output streams to the tasks waiting for them. Recordings go under
+ * The recorder bundle's component: the record API for the kernel, the {@link StreamRecorder}
+ * SPI for other bundles and a stream listener that hands appearing streams to the tasks
+ * waiting for them. Recordings go under
  * {@code <data>/records}; {@code KILN_RECORD_ROOTS} (a path list) adds folders they may go to.
  */
-@Component(service = {RecordServiceGrpc.AsyncService.class, StreamListener.class}, immediate = true)
-public final class RecorderComponent implements RecordServiceGrpc.AsyncService, StreamListener {
+@Component(service = {RecordServiceGrpc.AsyncService.class, StreamListener.class, StreamRecorder.class},
+        immediate = true)
+public final class RecorderComponent implements RecordServiceGrpc.AsyncService, StreamListener, StreamRecorder {
     private final Recorder recorder;
     private final RecordGrpcService api;
 
@@ -77,6 +82,11 @@ public final class RecorderComponent implements RecordServiceGrpc.AsyncService, 
     @Override
     public void listRecords(ListRecordsRequest request, StreamObserver<ListRecordsResponse> out) {
         api.listRecords(request, out);
+    }
+
+    @Override
+    public Recording record(RecordingRequest request) {
+        return recorder.record(request);
     }
 
     @Override

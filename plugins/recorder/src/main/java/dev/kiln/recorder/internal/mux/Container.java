@@ -8,7 +8,13 @@ public enum Container {
     /** MPEG-TS: H.264/H.265 as Annex B, AAC as ADTS (written by {@code ts.TsWriter}, or FFmpeg's muxer). */
     TS("mpegts"),
     /** Fragmented MP4: playable up to its last fragment when cut. */
-    MP4("mp4");
+    MP4("mp4"),
+    /** QuickTime: the index is written when the file is finished. */
+    MOV("mov"),
+    /** AVI: H.264/H.265 as Annex B; the index is written when the file is finished. */
+    AVI("avi"),
+    /** FLV: H.264 and AAC (FFmpeg's muxer refuses what FLV cannot carry). */
+    FLV("flv");
 
     private final String muxer;
 
@@ -21,13 +27,17 @@ public enum Container {
         return muxer;
     }
 
+    /** The file name extension, without the dot. */
+    public String extension() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     public static Optional<Container> byFileName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".ts")) {
-            return Optional.of(TS);
-        }
-        if (n.endsWith(".mp4")) {
-            return Optional.of(MP4);
+        for (Container c : values()) {
+            if (n.endsWith("." + c.extension())) {
+                return Optional.of(c);
+            }
         }
         return Optional.empty();
     }

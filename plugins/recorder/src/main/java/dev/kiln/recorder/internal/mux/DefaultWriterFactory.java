@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The server's writers: MPEG-TS files with {@link TsWriter} (Java, no FFmpeg) when it maps every
- * track (H.264, H.265, AAC, mono/stereo Opus), FFmpeg for MP4 and for any other TS track list.
+ * track (H.264, H.265, AAC, mono/stereo Opus), FFmpeg for MP4, MOV, AVI, FLV and for any other TS track list.
  * The system property {@code kiln.recorder.tsMuxer=ffmpeg} sends every TS file to FFmpeg (for
  * comparing the two, in benchmarks or when a player disagrees with a file).
  */
@@ -30,7 +30,7 @@ public final class DefaultWriterFactory implements WriterFactory {
         return switch (container) {
             case TS -> !ffmpegForTs && TsWriter.supports(tracks)
                     ? TsWriter.open(file, tracks) : FfmpegWriter.open(file, container, tracks);
-            case MP4 -> FfmpegWriter.open(file, container, tracks);
+            case MP4, MOV, AVI, FLV -> FfmpegWriter.open(file, container, tracks);
         };
     }
 }

@@ -10,6 +10,13 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_get_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_init;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_send_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
@@ -37,6 +44,8 @@ import dev.kiln.api.media.Track;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.ffmpeg.avcodec.AVBSFContext;
+import org.bytedeco.ffmpeg.avcodec.AVBitStreamFilter;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -52,7 +61,10 @@ import org.bytedeco.javacpp.BytePointer;
  * each video key frame and at least every second; the sample-less moov goes out with the
  * first fragment, {@code delay_moov}, so that a file continuing another's timestamps keeps
  * its start offset) and stays playable when cut; MPEG-TS gets Annex B video and ADTS audio
- * from the muxer's own conversion.
+ * from the muxer's own conversion; AVI gets Annex B video through FFmpeg's
+ * {@code h264_mp4toannexb} / {@code hevc_mp4toannexb} bitstream filters (its muxer takes the
+ * length-prefixed form as it is, and readers refuse it). MOV, AVI and FLV are written plainly,
+ * their index at the end: the recorder's temporary name covers the time before.
  * Not thread-safe: one writer, one thread at a time.
  */
 public final class FfmpegWriter implements ContainerWriter {
@@ -65,13 +77,17 @@ public final class FfmpegWriter implements ContainerWriter {
     private BytePointer buffer = new BytePointer(64 * 1024);
     private final long[] lastDts;
     private final long[] durations;
+    /** Per track, the Annex B filter (AVI video), or null. */
+    private final AVBSFContext[] filters;
     private boolean closed;
 
-    private FfmpegWriter(Path file, AVFormatContext ctx, AVRational[] trackBases, long[] durations) {
+    private FfmpegWriter(Path file, AVFormatContext ctx, AVRational[] trackBases, long[] durations,
+                         AVBSFContext[] filters) {
         this.file = file;
         this.ctx = ctx;
         this.trackBases = trackBases;
         this.durations = durations;
+        this.filters = filters;
         this.packet = av_packet_alloc();
         this.lastDts = new long[trackBases.length];
         java.util.Arrays.fill(lastDts, Long.MIN_VALUE);
@@ -87,6 +103,7 @@ public final class FfmpegWriter implements ContainerWriter {
         check(avformat_alloc_output_context2(ctx, null, container.muxer(), file.toString()), "prepare", file);
         AVRational[] bases = new AVRational[tracks.size()];
         long[] durations = new long[tracks.size()];
+        AVBSFContext[] filters = new AVBSFContext[tracks.size()];
         try {
             boolean hasVideo = false;
             for (int i = 0; i < tracks.size(); i++) {
@@ -101,6 +118,9 @@ public final class FfmpegWriter implements ContainerWriter {
                     durations[i] = 1024L * t.timescale() / t.sampleRate(); // one AAC frame
                 }
                 st.time_base(bases[i]);
+                if (container == Container.AVI) {
+                    filters[i] = annexB(st.codecpar(), t, bases[i], file);
+                }
                 hasVideo |= t.codec().type() == dev.kiln.api.media.MediaType.VIDEO;
             }
             AVIOContext pb = new AVIOContext(null);
@@ -117,13 +137,55 @@ public final class FfmpegWriter implements ContainerWriter {
             int r = avformat_write_header(ctx, options);
             av_dict_free(options);
             check(r, "write the header of", file);
-            return new FfmpegWriter(file, ctx, bases, durations);
+            return new FfmpegWriter(file, ctx, bases, durations, filters);
         } catch (RuntimeException e) {
             if (ctx.pb() != null) {
                 avio_closep(ctx.pb());
             }
             avformat_free_context(ctx);
+            freeFilters(filters);
             throw e;
+        }
+    }
+
+    /**
+     * For H.264/H.265: a filter turning the track's length-prefixed packets into Annex B (with the
+     * parameter sets on key frames); the stream's parameters become the filter's output. Null for
+     * other codecs.
+     */
+    private static AVBSFContext annexB(AVCodecParameters par, Track t, AVRational base, Path file) {
+        String name = switch (t.codec()) {
+            case H264 -> "h264_mp4toannexb";
+            case H265 -> "hevc_mp4toannexb";
+            default -> null;
+        };
+        if (name == null) {
+            return null;
+        }
+        AVBitStreamFilter filter = av_bsf_get_by_name(name);
+        if (filter == null) {
+            throw new MuxException("FFmpeg lacks the " + name + " filter needed for " + file);
+        }
+        AVBSFContext bsf = new AVBSFContext(null);
+        check(av_bsf_alloc(filter, bsf), "prepare " + name + " for", file);
+        try {
+            check(avcodec_parameters_copy(bsf.par_in(), par), "prepare " + name + " for", file);
+            bsf.time_base_in(base);
+            check(av_bsf_init(bsf), "start " + name + " for", file);
+            check(avcodec_parameters_copy(par, bsf.par_out()), "prepare " + name + " for", file);
+            return bsf;
+        } catch (RuntimeException e) {
+            av_bsf_free(bsf);
+            throw e;
+        }
+    }
+
+    private static void freeFilters(AVBSFContext[] filters) {
+        for (int i = 0; i < filters.length; i++) {
+            if (filters[i] != null) {
+                av_bsf_free(filters[i]);
+                filters[i] = null;
+            }
         }
     }
 
@@ -188,6 +250,22 @@ public final class FfmpegWriter implements ContainerWriter {
         packet.dts(dts);
         packet.duration(durations[track]);
         packet.flags(keyframe ? AV_PKT_FLAG_KEY : 0);
+        AVBSFContext filter = filters[track];
+        if (filter == null) {
+            mux(track);
+            return;
+        }
+        int sent = av_bsf_send_packet(filter, packet);
+        av_packet_unref(packet);
+        check(sent, "filter a packet for", file);
+        while (av_bsf_receive_packet(filter, packet) == 0) {
+            mux(track);
+        }
+    }
+
+    /** Writes {@code packet} (in the track's time base) to the file and unrefs it. */
+    private void mux(int track) {
+        packet.stream_index(track);
         AVStream st = ctx.streams(track);
         av_packet_rescale_ts(packet, trackBases[track], st.time_base());
         int r = av_interleaved_write_frame(ctx, packet);
@@ -210,6 +288,7 @@ public final class FfmpegWriter implements ContainerWriter {
         avio_closep(ctx.pb());
         avformat_free_context(ctx);
         av_packet_free(packet);
+        freeFilters(filters);
         buffer.close();
         check(trailer, "finish", file);
     }

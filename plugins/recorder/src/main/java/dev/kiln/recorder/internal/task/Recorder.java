@@ -4,6 +4,8 @@ import dev.kiln.api.error.ConflictException;
 import dev.kiln.api.error.InvalidArgumentException;
 import dev.kiln.api.error.NotFoundException;
 import dev.kiln.api.media.StreamKey;
+import dev.kiln.api.record.Recording;
+import dev.kiln.api.record.RecordingRequest;
 import dev.kiln.api.state.StateStore;
 import dev.kiln.api.stream.LiveStream;
 import dev.kiln.api.stream.StreamRegistry;
@@ -43,6 +45,8 @@ public final class Recorder implements AutoCloseable {
     private final TaskValidator validator;
     private final TaskContext ctx;
     private final Map<String, RecordingTask> tasks = new LinkedHashMap<>();
+    /** Recordings of input streams made through the SPI, by name; not stored. */
+    private final Map<String, RecordingTask> external = new LinkedHashMap<>();
 
     public Recorder(StreamRegistry streams, StateStore store, RecordRoots roots, WriterFactory writers, Clock clock) {
         this.streams = streams;
@@ -115,18 +119,93 @@ public final class Recorder implements AutoCloseable {
                 .toList();
     }
 
-    /** An output stream appeared (or got its tracks): tasks waiting for it start recording. */
-    public void streamAvailable(LiveStream stream) {
-        if (stream.isInput()) {
-            return;
+    /**
+     * Records an input stream for another bundle (the {@code StreamRecorder} SPI): not stored,
+     * not listed by the record API; the caller stops it.
+     */
+    public Recording record(RecordingRequest request) {
+        StartRecordRequest start = StartRecordRequest.newBuilder()
+                .setVhost(request.stream().vhost())
+                .setApp(request.stream().app())
+                .setId(request.name())
+                .setStream(dev.kiln.proto.v1.StreamSelector.newBuilder().setName(request.stream().name()))
+                .setFilePath(folder(request.folder()) + "${StartTime:YYYYMMDDhhmmss}_${Sequence}."
+                        + request.container())
+                .setInfoPath(folder(request.folder()) + "recordings.xml")
+                .build();
+        TaskSpec spec;
+        try {
+            spec = validator.validate(start, true);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException(e.getMessage().replace("[filePath]", "[container]")
+                    .replace("[infoPath]", "[folder]"));
         }
-        for (RecordingTask t : waitingFor(stream.key())) {
+        RecordingTask task;
+        synchronized (this) {
+            RecordingTask old = external.get(request.name());
+            if (old != null && old.active()) {
+                throw new ConflictException("A recording named [" + request.name() + "] is running");
+            }
+            Progress p = new Progress();
+            p.transactionId = newTransactionId();
+            p.createdTime = ApiTime.format(ctx.now());
+            task = new RecordingTask(spec, p, ctx, false, request.listener());
+            external.put(request.name(), task);
+        }
+        log.info("Recording [{}] of {} created", request.name(), request.stream());
+        streams.findInput(request.stream()).ifPresent(task::attach);
+        return new ExternalRecording(task);
+    }
+
+    private static String folder(String folder) {
+        return folder.isEmpty() || folder.endsWith("/") ? folder : folder + "/";
+    }
+
+    /** A {@link Recording} over one task; stopping it forgets the task. */
+    private final class ExternalRecording implements Recording {
+        private final RecordingTask task;
+
+        ExternalRecording(RecordingTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public boolean writing() {
+            return task.writing();
+        }
+
+        @Override
+        public long totalBytes() {
+            return task.totalBytes();
+        }
+
+        @Override
+        public String error() {
+            return task.state() == TaskState.ERROR ? task.errorMessage() : "";
+        }
+
+        @Override
+        public void stop() {
+            task.stop();
+            synchronized (Recorder.this) {
+                external.remove(task.spec().id(), task);
+            }
+        }
+    }
+
+    /**
+     * A stream appeared (or got its tracks): record tasks waiting for an output stream of that
+     * name, and SPI recordings waiting for an input stream of that name, start recording.
+     */
+    public void streamAvailable(LiveStream stream) {
+        for (RecordingTask t : waitingFor(stream.key(), stream.isInput())) {
             t.attach(stream);
         }
     }
 
-    private synchronized List<RecordingTask> waitingFor(StreamKey key) {
-        return tasks.values().stream().filter(t -> t.spec().stream().equals(key) && t.active()).toList();
+    private synchronized List<RecordingTask> waitingFor(StreamKey key, boolean input) {
+        return (input ? external : tasks).values().stream()
+                .filter(t -> t.spec().stream().equals(key) && t.active()).toList();
     }
 
     /** Loads the stored tasks, finishing files a crash left open, and attaches live streams. */
@@ -193,6 +272,7 @@ public final class Recorder implements AutoCloseable {
         List<RecordingTask> all;
         synchronized (this) {
             all = new ArrayList<>(tasks.values());
+            all.addAll(external.values());
         }
         all.forEach(RecordingTask::shutdown);
     }

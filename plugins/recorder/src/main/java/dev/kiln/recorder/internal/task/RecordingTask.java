@@ -3,6 +3,8 @@ package dev.kiln.recorder.internal.task;
 import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.MediaType;
 import dev.kiln.api.media.Track;
+import dev.kiln.api.record.RecordedFile;
+import dev.kiln.api.record.RecordingListener;
 import dev.kiln.api.stream.LiveStream;
 import dev.kiln.api.stream.StreamSink;
 import dev.kiln.api.stream.Subscription;
@@ -34,15 +36,24 @@ public final class RecordingTask {
     private final Progress progress;
     private final TaskContext ctx;
     private final SplitPolicy policy;
+    /** Kept in the state store (the record API's tasks), or owned by a caller of the SPI. */
+    private final boolean durable;
+    private final RecordingListener listener;
     private String errorMessage = "";
     private Session session;
     private OpenFile file;
 
     RecordingTask(TaskSpec spec, Progress progress, TaskContext ctx) {
+        this(spec, progress, ctx, true, null);
+    }
+
+    RecordingTask(TaskSpec spec, Progress progress, TaskContext ctx, boolean durable, RecordingListener listener) {
         this.spec = spec;
         this.progress = progress;
         this.ctx = ctx;
         this.policy = spec.splitPolicy();
+        this.durable = durable;
+        this.listener = listener;
     }
 
     public TaskSpec spec() {
@@ -59,6 +70,16 @@ public final class RecordingTask {
 
     synchronized boolean active() {
         return progress.state.active();
+    }
+
+    /** True while a file is open. */
+    public synchronized boolean writing() {
+        return file != null;
+    }
+
+    /** Bytes of every file so far, the open one included. */
+    public synchronized long totalBytes() {
+        return progress.totalRecordBytes + (file == null ? 0 : file.writer.bytes());
     }
 
     /** Starts recording {@code stream} (an output stream with the task's name) unless already on it. */
@@ -91,7 +112,9 @@ public final class RecordingTask {
         }
         progress.state = TaskState.STOPPED;
         progress.finishTime = ApiTime.format(ctx.now());
-        ctx.store().delete(spec.key());
+        if (durable) {
+            ctx.store().delete(spec.key());
+        }
         log.info("Record task [{}] stopped", spec.key());
     }
 
@@ -117,7 +140,7 @@ public final class RecordingTask {
     }
 
     void persist() {
-        if (progress.state != TaskState.STOPPED) {
+        if (durable && progress.state != TaskState.STOPPED) {
             ctx.store().save(spec.key(), spec.request(), progress);
         }
     }
@@ -203,6 +226,14 @@ public final class RecordingTask {
         progress.outputFilePath = done.path().toString();
         progress.openTemp = "";
         persist();
+        if (listener != null && closeError == null) {
+            try {
+                listener.fileFinished(new RecordedFile(done.path(), done.bytes(), f.recordTime(),
+                        f.values.startTime(), end));
+            } catch (RuntimeException e) {
+                log.error("Record task [{}]: the listener of {} failed", spec.key(), done.path(), e);
+            }
+        }
         if (closeError != null && progress.state != TaskState.ERROR) {
             fail(closeError);
         }

@@ -25,7 +25,16 @@ public final class TaskValidator {
         this.roots = roots;
     }
 
+    /** Checks a record API request: its files are MPEG-TS or MP4, as OME's. */
     public TaskSpec validate(StartRecordRequest r) {
+        return validate(r, false);
+    }
+
+    /**
+     * Checks a request; {@code anyContainer} also takes the MOV, AVI and FLV files the
+     * {@code StreamRecorder} SPI may ask for.
+     */
+    public TaskSpec validate(StartRecordRequest r, boolean anyContainer) {
         if (r.getId().isBlank()) {
             throw bad("[id] is required");
         }
@@ -59,8 +68,10 @@ public final class TaskValidator {
                 ? r.getFilePath() : folder + DEFAULT_FILE);
         PathTemplate info = path("infoPath", r.hasInfoPath() && !r.getInfoPath().isEmpty()
                 ? r.getInfoPath() : folder + DEFAULT_INFO);
-        Container container = Container.byFileName(file.template()).orElseThrow(() ->
-                bad("[filePath] must end in .ts or .mp4: " + r.getFilePath()));
+        Container container = Container.byFileName(file.template())
+                .filter(c -> anyContainer || c == Container.TS || c == Container.MP4)
+                .orElseThrow(() -> bad(anyContainer ? "[filePath] must end in .ts, .mp4, .mov, .avi or .flv: "
+                        + r.getFilePath() : "[filePath] must end in .ts or .mp4: " + r.getFilePath()));
         if (info.template().equals(file.template())) {
             throw bad("[infoPath] must differ from [filePath]");
         }

@@ -118,6 +118,8 @@ final class Fakes {
         final List<Track> tracks;
         StreamSink sink;
         boolean closed;
+        /** An input stream (published or pulled) rather than an output-profile stream. */
+        boolean input;
 
         Stream(String name, List<Track> tracks) {
             this.key = new StreamKey("default", "app", name);
@@ -147,7 +149,7 @@ final class Fakes {
 
         @Override
         public boolean isInput() {
-            return false;
+            return input;
         }
 
         @Override

@@ -8,6 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.api.error.ConflictException;
 import dev.kiln.api.error.InvalidArgumentException;
 import dev.kiln.api.error.NotFoundException;
+import dev.kiln.api.media.StreamKey;
+import dev.kiln.api.record.RecordedFile;
+import dev.kiln.api.record.Recording;
+import dev.kiln.api.record.RecordingRequest;
+import java.util.concurrent.CopyOnWriteArrayList;
 import dev.kiln.proto.v1.ListRecordsRequest;
 import dev.kiln.proto.v1.RecordTask;
 import dev.kiln.proto.v1.StartRecordRequest;
@@ -102,6 +107,45 @@ class RecorderTest {
         });
         assertThat(store.list(TaskStore.KIND)).as("a stopped task is not kept").isEmpty();
         assertThat(cam.closed).isTrue();
+    }
+
+    @Test
+    void spiRecordingsFollowAnInputStreamReportEachFileAndAreNotStored() throws Exception {
+        Recorder r = recorder();
+        List<RecordedFile> done = new CopyOnWriteArrayList<>();
+        StreamKey key = new StreamKey("default", "app", "cam");
+        assertThatThrownBy(() -> r.record(new RecordingRequest("bad", key, "callaba/bad", "mkv", done::add)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("[container]");
+        Recording rec = r.record(new RecordingRequest("t1", key, "callaba/t1", "flv", done::add));
+        assertThatThrownBy(() -> r.record(new RecordingRequest("t1", key, "callaba/t1", "flv", done::add)))
+                .isInstanceOf(ConflictException.class);
+        Fakes.Stream output = publish(r, "cam", VIDEO, AUDIO);
+        assertThat(output.sink).as("an output stream of that name is not recorded").isNull();
+        Fakes.Stream cam = new Fakes.Stream("cam", List.of(VIDEO, AUDIO));
+        cam.input = true;
+        r.streamAvailable(cam);
+        cam.media(0, 2000);
+        assertThat(rec.writing()).isTrue();
+        assertThat(rec.totalBytes()).isPositive();
+        cam.sink.onEnd();
+        assertThat(rec.writing()).isFalse();
+        assertThat(done).singleElement().satisfies(f -> {
+            assertThat(f.path().toString()).endsWith("_0.flv").contains("records/callaba/t1/");
+            assertThat(f.path()).exists();
+            assertThat(f.bytes()).isEqualTo(Files.size(f.path()));
+            assertThat(f.durationMillis()).isBetween(1900L, 2000L);
+        });
+        Fakes.Stream again = new Fakes.Stream("cam", List.of(VIDEO, AUDIO));
+        again.input = true;
+        r.streamAvailable(again);
+        again.media(0, 1000);
+        rec.stop();
+        assertThat(done).hasSize(2);
+        assertThat(done.get(1).path().toString()).endsWith("_1.flv");
+        assertThat(again.closed).isTrue();
+        assertThat(store.list(TaskStore.KIND)).isEmpty();
+        assertThat(r.list(ListRecordsRequest.newBuilder().setVhost("default").setApp("app").build())).isEmpty();
+        r.record(new RecordingRequest("t1", key, "callaba/t1", "mp4", done::add)).stop();
     }
 
     @Test
