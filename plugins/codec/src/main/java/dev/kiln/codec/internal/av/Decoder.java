@@ -15,6 +15,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
@@ -29,6 +30,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import dev.kiln.api.media.MediaPacket;
+import dev.kiln.api.media.MediaType;
 import dev.kiln.api.media.Track;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
@@ -38,23 +40,62 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes one input track. Frames come out with {@code pts} in the track's timescale (the
  * decoder's best-effort timestamp). Not thread-safe; {@link #close()} frees the native state.
+ *
+ * <p>Asked for hardware decoding, an H.264 or H.265 track is first opened with NVDEC (FFmpeg's
+ * {@code h264_cuvid} / {@code hevc_cuvid}, frames copied back to system memory as NV12, which
+ * the renditions' scalers take as they come); when that cannot open (no GPU, no driver), the
+ * software decoder is used and the reason logged once as a WARN.
  */
 public final class Decoder implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Decoder.class);
+
     private final Track track;
+    private String name;
     private AVCodecContext ctx;
     private AVPacket packet;
     private AVFrame frame;
 
     public Decoder(Track track) {
+        this(track, false);
+    }
+
+    /**
+     * @param hardware try NVDEC first (H.264 and H.265 only), falling back to software
+     */
+    public Decoder(Track track, boolean hardware) {
         this.track = track;
+        String hw = hardware ? nvdecName(track) : null;
+        if (hw != null) {
+            AVCodec cuvid = avcodec_find_decoder_by_name(hw);
+            if (cuvid == null) {
+                log.warn("{} decoding: NVDEC ({}) is not in this FFmpeg build; decoding on the CPU", track.codec(), hw);
+            } else {
+                try {
+                    open(cuvid);
+                    this.name = hw;
+                    log.info("{} decoding on the GPU with {}", track.codec(), hw);
+                    return;
+                } catch (AvException e) {
+                    log.warn("{} decoding: NVDEC ({}) cannot be used, decoding on the CPU: {}", track.codec(), hw,
+                            e.getMessage());
+                }
+            }
+        }
         AVCodec codec = avcodec_find_decoder(codecId(track));
         if (codec == null) {
             throw new AvException("no decoder for " + track.codec());
         }
+        open(codec);
+        this.name = codec.name().getString();
+    }
+
+    private void open(AVCodec codec) {
         ctx = avcodec_alloc_context3(codec);
         try {
             ctx.pkt_timebase(av_make_q(1, track.timescale()));
@@ -65,7 +106,7 @@ public final class Decoder implements AutoCloseable {
                 ctx.extradata(extra);
                 ctx.extradata_size(config.length);
             }
-            if (track.type() == dev.kiln.api.media.MediaType.VIDEO) {
+            if (track.type() == MediaType.VIDEO) {
                 ctx.thread_count(0); // as many threads as FFmpeg picks for the cores (libavcodec's default is 1)
             }
             if (track.sampleRate() > 0) {
@@ -79,6 +120,20 @@ public final class Decoder implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The FFmpeg decoder in use, e.g. {@code h264}, {@code h264_cuvid}. */
+    public String name() {
+        return name;
+    }
+
+    /** FFmpeg's NVDEC decoder for the track's codec, or null when it has none. */
+    static String nvdecName(Track t) {
+        return switch (t.codec()) {
+            case H264 -> "h264_cuvid";
+            case H265 -> "hevc_cuvid";
+            default -> null;
+        };
     }
 
     public Track track() {

@@ -19,6 +19,7 @@ import dev.kiln.codec.internal.av.VideoRendition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -109,6 +110,12 @@ final class Pipeline implements AutoCloseable {
         return p;
     }
 
+    /** An encode made from this input track asks for NVIDIA modules: decode it with NVDEC too. */
+    private static boolean wantsGpu(EncodePlan plan, int inputId) {
+        return plan.entries().stream().anyMatch(x -> !x.passThrough() && x.input().id() == inputId
+                && x.spec().modules().toLowerCase(Locale.ROOT).contains("nv"));
+    }
+
     private void build(LiveStream input, EncodePlan plan) {
         List<Track> out = new ArrayList<>();
         AtomicBoolean warned = new AtomicBoolean();
@@ -125,7 +132,7 @@ final class Pipeline implements AutoCloseable {
             Source source = sources.get(e.input().id());
             if (source == null) {
                 try {
-                    source = new Source(new Decoder(e.input()));
+                    source = new Source(new Decoder(e.input(), wantsGpu(plan, e.input().id())));
                 } catch (AvException ex) {
                     // The publisher sent a configuration FFmpeg cannot decode: its fault, not ours.
                     log.warn("{}: the input {} cannot be decoded, so no {} is made: {}", what, e.input(),
