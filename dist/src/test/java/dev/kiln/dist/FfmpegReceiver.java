@@ -35,7 +35,15 @@ final class FfmpegReceiver implements AutoCloseable {
 
     /** {@code ffmpeg -i udp://127.0.0.1:port -c copy file}, ending after 3 s of silence. */
     static FfmpegReceiver udp(Path dir, int port, String name) {
-        return start(dir, name, "udp://127.0.0.1:" + port + "?timeout=3000000");
+        return udp(dir, port, name, Duration.ofSeconds(3));
+    }
+
+    /**
+     * A UDP receiver that gives up (and finishes its file) after {@code silence} without data,
+     * the wait for the first packet included.
+     */
+    static FfmpegReceiver udp(Path dir, int port, String name, Duration silence) {
+        return start(dir, name, "udp://127.0.0.1:" + port + "?timeout=" + silence.toNanos() / 1000);
     }
 
     private static FfmpegReceiver start(Path dir, String name, String input) {

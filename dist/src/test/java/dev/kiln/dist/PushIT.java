@@ -200,7 +200,9 @@ class PushIT {
         }
         try (KilnProcess again = KilnProcess.builder().name("push-restart-2").distributionPlugins(BUNDLES)
                 .dataDir(data).start();
-             FfmpegReceiver receiver = FfmpegReceiver.udp(again.workDir().resolve("receivers"), port, "kept")) {
+             // Waits as long as the test does: the push only starts once a publisher is up.
+             FfmpegReceiver receiver = FfmpegReceiver.udp(again.workDir().resolve("receivers"), port, "kept",
+                     LIMIT)) {
             JsonNode listed = ok(again.api().post("/v1/vhosts/default/apps/app:pushes", "{}"));
             assertThat(listed).hasSize(1);
             JsonNode kept = listed.get(0);
