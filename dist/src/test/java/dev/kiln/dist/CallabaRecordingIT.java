@@ -306,29 +306,111 @@ class CallabaRecordingIT {
     }
 
     @Test
+    void aTaskTranscodesTheVideoToH265ThroughTheCodecPluginAndPassesTheAudioThrough() throws Exception {
+        KilnProcess kiln = KILN.process();
+        String disabled = "\"video_transcoding\":\"Disabled\"";
+        String bad = task("bad transcoding", "cal_h265", "mp4");
+        assertError(create(kiln, bad.replace(disabled, "\"video_transcoding\":\"h264_720p\"")), 400,
+                "[transcoding.video_transcoding]");
+        assertError(create(kiln, bad.replace(disabled, "\"video_transcoding\":{\"width\":640}")), 400,
+                "[transcoding.video_transcoding.codec]");
+        assertError(create(kiln, bad.replace(disabled, "\"video_transcoding\":{\"codec\":\"h265\",\"width\":641}")),
+                400, "[transcoding.video_transcoding.width]");
+        assertError(create(kiln, bad.replace("\"audio_transcoding\":\"Disabled\"", "\"audio_transcoding\":\"mp3\"")),
+                400, "[transcoding.audio_transcoding]");
+
+        // One after the other: two H.265 encodes side by side fall behind on a small, busy machine.
+        recordsHevcAndTheAudioAsSent(kiln, "h265 by name", "cal_h265_named", "\"h265\"", 320, 240);
+        // The publisher sends 320x240; 640 wide keeps the ratio: 640x480.
+        recordsHevcAndTheAudioAsSent(kiln, "h265 640 wide", "cal_h265_sized",
+                "{\"codec\":\"h265\",\"width\":640,\"preset\":\"ultrafast\"}", 640, 480);
+    }
+
+    /** A task with {@code video_transcoding} (JSON) and audio Disabled records hevc at that size and the AAC sent. */
+    private static void recordsHevcAndTheAudioAsSent(KilnProcess kiln, String name, String stream, String video,
+                                                     int width, int height) throws Exception {
+        String id = created(create(kiln, task(name, stream, "mp4")
+                .replace("\"video_transcoding\":\"Disabled\"", "\"video_transcoding\":" + video)));
+        JsonNode transcoding = ok(call(kiln, kiln.token(), "POST", "getById", "{\"id\":\"" + id + "\"}"))
+                .path("transcoding");
+        JsonNode given = KilnApi.JSON.readTree(video);
+        JsonNode stored = transcoding.path("video_transcoding");
+        if (given.isObject()) {
+            assertThat(stored.path("codec").asText()).as("%s", transcoding).isEqualTo(given.path("codec").asText());
+            assertThat(stored.path("width").asInt()).as("%s", transcoding).isEqualTo(given.path("width").asInt());
+        } else {
+            assertThat(stored.asText()).as("%s", transcoding).isEqualTo(given.asText());
+        }
+        assertThat(transcoding.path("audio_transcoding").asText()).isEqualTo("Disabled");
+        try (FfmpegPublisher ffmpeg = FfmpegPublisher.small(kiln.workDir().resolve("ffmpeg"),
+                "rtmp://127.0.0.1:" + kiln.rtmpPort() + "/app/" + stream)) {
+            kiln.await("the task writing", LIMIT, () -> bitrate(kiln, id), b -> b > 0);
+            kiln.await("8 s published", LIMIT, () -> outTimeSeconds(ffmpeg), t -> t >= 8);
+            assertThat(ffmpeg.isAlive()).isTrue();
+        }
+        JsonNode files = kiln.await("the file", LIMIT, () -> recordedFiles(kiln, id), f -> f.size() == 1);
+        Path path = Path.of(files.get(0).path("path").asText());
+        FfmpegTool.Result r = FfmpegTool.runFfprobe(Duration.ofSeconds(30), List.of("-v", "error",
+                "-show_entries", "stream=codec_type,codec_name,width,height,sample_rate,channels,bit_rate",
+                "-show_entries", "format=duration", "-of", "json", path.toString()));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        JsonNode json = KilnApi.JSON.readTree(r.output().substring(r.output().indexOf('{')));
+        JsonNode v = null;
+        JsonNode a = null;
+        for (JsonNode s : json.path("streams")) {
+            if (s.path("codec_type").asText().equals("video")) {
+                v = s;
+            } else if (s.path("codec_type").asText().equals("audio")) {
+                a = s;
+            }
+        }
+        assertThat(v).as(r.output()).isNotNull();
+        assertThat(a).as(r.output()).isNotNull();
+        assertThat(v.path("codec_name").asText()).as(r.output()).isEqualTo("hevc");
+        assertThat(v.path("width").asInt()).as(r.output()).isEqualTo(width);
+        assertThat(v.path("height").asInt()).as(r.output()).isEqualTo(height);
+        // The publisher's AAC as it was sent: 48 kHz stereo at 128 kbit/s.
+        assertThat(a.path("codec_name").asText()).as(r.output()).isEqualTo("aac");
+        assertThat(a.path("sample_rate").asInt()).as(r.output()).isEqualTo(48_000);
+        assertThat(a.path("channels").asInt()).as(r.output()).isEqualTo(2);
+        assertThat(a.path("bit_rate").asDouble()).as(r.output()).isCloseTo(128_000, within(32_000.0));
+        assertThat(json.path("format").path("duration").asDouble()).as(r.output()).isGreaterThan(3);
+        decodesCleanly(path);
+        ok(call(kiln, kiln.token(), "DELETE", "remove", "{\"id\":\"" + id + "\"}"));
+    }
+
+    @Test
     void tasksSurviveARestart() {
         Path data;
         String idle;
         String running;
+        String transcoded;
         try (KilnProcess first = KilnProcess.builder().name("callaba-persist-1").distributionPlugins().start()) {
             data = first.dataDir();
             idle = created(create(first, task("kept idle", "cal_keep_a", "mov").replace("\"active\":true", "\"active\":false")));
             running = created(create(first, task("kept running", "cal_keep_b", "flv")));
+            transcoded = created(create(first, task("kept transcoding", "cal_keep_b", "mp4").replace(
+                    "\"video_transcoding\":\"Disabled\"", "\"video_transcoding\":{\"codec\":\"h265\",\"width\":160}")));
         }
         try (KilnProcess second = KilnProcess.builder().name("callaba-persist-2").distributionPlugins().dataDir(data)
                 .start()) {
             JsonNode all = ok(call(second, second.token(), "POST", "getAll", ""));
             assertThat(all.isArray()).isTrue();
-            assertThat(all.size()).isEqualTo(2);
+            assertThat(all.size()).isEqualTo(3);
             assertThat(all.get(0).path("id").asText()).isEqualTo(idle);
             assertThat(all.get(0).path("active").asBoolean(true)).isFalse();
             assertThat(all.get(0).path("output_format").asText()).isEqualTo("mov");
             assertThat(all.get(1).path("id").asText()).isEqualTo(running);
             assertThat(all.get(1).path("active").asBoolean()).isTrue();
             assertThat(all.get(1).path("input").path("input_stream_id").asText()).isEqualTo("cal_keep_b");
+            assertThat(all.get(2).path("id").asText()).isEqualTo(transcoded);
+            assertThat(all.get(2).path("transcoding").path("video_transcoding").path("width").asInt()).isEqualTo(160);
             try (FfmpegPublisher ffmpeg = FfmpegPublisher.small(second.workDir().resolve("ffmpeg"),
                     "rtmp://127.0.0.1:" + second.rtmpPort() + "/app/cal_keep_b")) {
                 second.await("the restored task recording", LIMIT, () -> bitrate(second, running), b -> b > 0);
+                // Restored with the codec plugin there or still starting (then it waited for it): it transcodes.
+                second.await("the restored transcoding task recording", LIMIT, () -> bitrate(second, transcoded),
+                        b -> b > 0);
             }
         }
     }

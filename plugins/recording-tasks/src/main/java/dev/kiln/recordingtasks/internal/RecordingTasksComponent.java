@@ -1,8 +1,12 @@
 package dev.kiln.recordingtasks.internal;
 
+import dev.kiln.api.codec.TranscoderFactory;
+import dev.kiln.api.media.Track;
 import dev.kiln.api.record.StreamRecorder;
 import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
+import dev.kiln.api.stream.LiveStream;
+import dev.kiln.api.stream.StreamListener;
 import dev.kiln.api.stream.StreamRegistry;
 import dev.kiln.proto.v1.CreateRecordingResponse;
 import dev.kiln.proto.v1.GetAllRecordingsRequest;
@@ -19,31 +23,72 @@ import dev.kiln.proto.v1.UpdateRecordingResponse;
 import dev.kiln.recordingtasks.internal.input.Inputs;
 import dev.kiln.recordingtasks.internal.input.ListenPorts;
 import dev.kiln.recordingtasks.internal.task.Tasks;
+import dev.kiln.recordingtasks.internal.transcode.Transcodes;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The recording-tasks bundle's component: Callaba's recording API for the kernel (which serves
  * it over gRPC and under {@code /api/recording/*}), on top of the recorder plugin's
- * {@link StreamRecorder}. Domain errors go to {@code onError}; the gateway maps them.
+ * {@link StreamRecorder}. Domain errors go to {@code onError}; the gateway maps them. The codec
+ * plugin's {@link TranscoderFactory} is optional and may come and go; the stream events of
+ * every input reach the tasks that transcode it.
  */
-@Component(service = RecordingTaskServiceGrpc.AsyncService.class, immediate = true)
-public final class RecordingTasksComponent implements RecordingTaskServiceGrpc.AsyncService {
+@Component(service = {RecordingTaskServiceGrpc.AsyncService.class, StreamListener.class}, immediate = true)
+public final class RecordingTasksComponent implements RecordingTaskServiceGrpc.AsyncService, StreamListener {
     private static final RecordingSuccess SUCCESS = RecordingSuccess.newBuilder().setSuccess(true).build();
 
+    private final Transcodes transcodes;
     private final Tasks tasks;
+    private volatile TranscoderFactory codec;
 
     @Activate
     public RecordingTasksComponent(@Reference StreamRegistry streams, @Reference StateStore store,
                                    @Reference StreamRecorder recorder, @Reference ServerSettings settings) {
         ListenPorts ports = new ListenPorts(settings);
-        this.tasks = new Tasks(store, new Inputs(streams, ports.bind()), ports, recorder, Clock.systemUTC());
+        this.transcodes = new Transcodes(streams, () -> Optional.ofNullable(codec));
+        this.tasks = new Tasks(store, new Inputs(streams, ports.bind()), ports, recorder, transcodes,
+                Clock.systemUTC());
         tasks.restore();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindCodec")
+    void bindCodec(TranscoderFactory factory) {
+        codec = factory;
+        transcodes.codecChanged();
+    }
+
+    void unbindCodec(TranscoderFactory factory) {
+        if (codec == factory) {
+            codec = null;
+            transcodes.codecChanged();
+        }
+    }
+
+    @Override
+    public void streamCreated(LiveStream stream) {
+        transcodes.inputLive(stream);
+    }
+
+    @Override
+    public void tracksReady(LiveStream stream, List<Track> tracks) {
+        transcodes.inputLive(stream);
+    }
+
+    @Override
+    public void streamClosed(LiveStream stream) {
+        transcodes.inputClosed(stream);
     }
 
     @Deactivate

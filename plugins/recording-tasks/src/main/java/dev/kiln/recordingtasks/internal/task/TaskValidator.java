@@ -9,6 +9,7 @@ import dev.kiln.recordingtasks.internal.input.Listen;
 import java.net.URI;
 import java.net.URISyntaxException;
 import dev.kiln.recordingtasks.internal.input.TestVideoSettings;
+import dev.kiln.recordingtasks.internal.transcode.Transcoding;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,7 +18,6 @@ final class TaskValidator {
     static final String TO_FILE = "RECORDING_STREAM_TO_FILE";
     static final String TO_MEMORY = "RECORDING_STREAM_TO_MEMORY";
     static final List<String> FORMATS = List.of("mp4", "mov", "avi", "flv");
-    static final String DISABLED = "Disabled";
 
     private TaskValidator() {}
 
@@ -148,13 +148,7 @@ final class TaskValidator {
     }
 
     private static void transcoding(RecordingTranscoding t) {
-        for (String[] f : new String[][] {{"transcoding.video_transcoding", t.getVideoTranscoding()},
-                {"transcoding.audio_transcoding", t.getAudioTranscoding()}}) {
-            if (!f[1].isEmpty() && !f[1].equalsIgnoreCase(DISABLED)) {
-                throw bad("[" + f[0] + "] only \"" + DISABLED + "\" (record as received) is supported, got \""
-                        + f[1] + "\"");
-            }
-        }
+        Transcoding.of(t);
     }
 
     private static void range(String field, int value, int min, int max) {

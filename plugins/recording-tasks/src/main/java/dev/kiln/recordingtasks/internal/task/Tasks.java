@@ -16,6 +16,8 @@ import dev.kiln.recordingtasks.internal.input.InputSource;
 import dev.kiln.recordingtasks.internal.input.Inputs;
 import dev.kiln.recordingtasks.internal.input.Listen;
 import dev.kiln.recordingtasks.internal.input.ListenPorts;
+import dev.kiln.recordingtasks.internal.transcode.Transcodes;
+import dev.kiln.recordingtasks.internal.transcode.Transcoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,16 +49,19 @@ public final class Tasks implements AutoCloseable {
     private final Inputs inputs;
     private final ListenPorts ports;
     private final StreamRecorder recorder;
+    private final Transcodes transcodes;
     private final Clock clock;
     private final Map<String, RecordingTask> tasks = new LinkedHashMap<>();
     private final Map<String, Run> runs = new LinkedHashMap<>();
     private final ScheduledExecutorService sampler;
 
-    public Tasks(StateStore store, Inputs inputs, ListenPorts ports, StreamRecorder recorder, Clock clock) {
+    public Tasks(StateStore store, Inputs inputs, ListenPorts ports, StreamRecorder recorder, Transcodes transcodes,
+                 Clock clock) {
         this.store = new TaskStore(store);
         this.inputs = inputs;
         this.ports = ports;
         this.recorder = recorder;
+        this.transcodes = transcodes;
         this.clock = clock;
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "recording-tasks-bitrate");
@@ -232,7 +237,7 @@ public final class Tasks implements AutoCloseable {
         }
         for (RecordingTask t : active) {
             try {
-                startRun(t);
+                startRun(t, true);
             } catch (RuntimeException e) {
                 log.error("Recording task [{}] cannot start again: {}", t.getId(), e.getMessage());
             }
@@ -272,9 +277,22 @@ public final class Tasks implements AutoCloseable {
     // ---- runs ----
 
     private void startRun(RecordingTask task) {
+        startRun(task, false);
+    }
+
+    /** {@code restoring}: a task that transcodes waits for the codec plugin instead of failing. */
+    private void startRun(RecordingTask task, boolean restoring) {
         String id = task.getId();
         Listen.of(task.getInput()).ifPresent(ports::probe);
-        InputSource input = inputs.open(id, task.getInput());
+        Transcoding transcoding = task.hasTranscoding() ? Transcoding.of(task.getTranscoding()) : Transcoding.REMUX;
+        InputSource source = inputs.open(id, task.getInput());
+        InputSource input;
+        try {
+            input = transcodes.wrap(id, source, transcoding, restoring);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
         Run run;
         try {
             run = new Run(input, recorder.record(new RecordingRequest(id, input.stream(), FOLDER + id,
@@ -290,7 +308,8 @@ public final class Tasks implements AutoCloseable {
         if (old != null) {
             old.stop();
         }
-        log.info("Recording task [{}] records {} into {}", id, input.stream(), task.getOutputFormat());
+        log.info("Recording task [{}] records {} into {} ({})", id, input.stream(), task.getOutputFormat(),
+                transcoding.remux() ? "as received" : transcoding.describe());
     }
 
     private void stopRun(String id) {

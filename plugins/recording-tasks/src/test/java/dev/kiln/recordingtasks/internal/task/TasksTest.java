@@ -3,9 +3,12 @@ package dev.kiln.recordingtasks.internal.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Value;
+import dev.kiln.api.codec.TranscoderFactory;
 import dev.kiln.api.error.ConflictException;
 import dev.kiln.api.error.InvalidArgumentException;
 import dev.kiln.api.error.NotFoundException;
+import dev.kiln.api.error.NotImplementedException;
 import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.record.RecordedFile;
 import dev.kiln.api.record.Recording;
@@ -18,11 +21,14 @@ import dev.kiln.proto.v1.RecordingTranscoding;
 import dev.kiln.proto.v1.RecordingListenPort;
 import dev.kiln.recordingtasks.internal.input.Inputs;
 import dev.kiln.recordingtasks.internal.input.ListenPorts;
+import dev.kiln.recordingtasks.internal.transcode.FakeStreams;
+import dev.kiln.recordingtasks.internal.transcode.Transcodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +40,12 @@ class TasksTest {
     private final MemoryStore store = new MemoryStore();
     private final FakeRecorder recorder = new FakeRecorder();
 
+    private final FakeStreams streams = new FakeStreams();
+    private volatile TranscoderFactory codec;
+
     private Tasks tasks() {
-        return new Tasks(store, new Inputs(null, "127.0.0.1"), new ListenPorts(null), recorder, Clock.systemUTC());
+        return new Tasks(store, new Inputs(null, "127.0.0.1"), new ListenPorts(null), recorder,
+                new Transcodes(streams.registry(), () -> Optional.ofNullable(codec)), Clock.systemUTC());
     }
 
     private static RecordingTaskRequest.Builder rtmp(String name, String stream, String format) {
@@ -76,7 +86,8 @@ class TasksTest {
             assertThatThrownBy(() -> t.create(rtmp("a", "s", "webm").build()))
                     .hasMessageContaining("[output_format]");
             assertThatThrownBy(() -> t.create(rtmp("a", "s", "mp4").setTranscoding(
-                    RecordingTranscoding.newBuilder().setVideoTranscoding("h264_720p")).build()))
+                    RecordingTranscoding.newBuilder().setVideoTranscoding(
+                    Value.newBuilder().setStringValue("h264_720p"))).build()))
                     .hasMessageContaining("[transcoding.video_transcoding]");
             assertThatThrownBy(() -> t.create(rtmp("a", "s", "mp4").setInput(RecordingInput.newBuilder()
                     .setInputType("INPUT_TYPE_RTSP_URL").setInputStreamUrl("http://x/y")).build()))
@@ -100,6 +111,32 @@ class TasksTest {
             assertThatThrownBy(() -> t.get("abc")).isInstanceOf(InvalidArgumentException.class).hasMessageContaining("[id]");
             assertThatThrownBy(() -> t.get("0123456789abcdef01234567")).isInstanceOf(NotFoundException.class);
             assertThat(t.all()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aTaskThatTranscodesRecordsTheCodecPluginsStreamAndNeedsThePlugin() {
+        RecordingTranscoding h265 = RecordingTranscoding.newBuilder()
+                .setVideoTranscoding(Value.newBuilder().setStringValue("h265"))
+                .setAudioTranscoding(Value.newBuilder().setStringValue("Disabled")).build();
+        try (Tasks t = tasks()) {
+            assertThatThrownBy(() -> t.create(rtmp("a", "s", "mp4").setTranscoding(h265).build()))
+                    .isInstanceOf(NotImplementedException.class).hasMessageContaining("codec plugin");
+            assertThat(t.all()).isEmpty();
+            assertThat(recorder.requests).isEmpty();
+
+            codec = streams.codec();
+            String id = t.create(rtmp("a", "s", "mp4").setTranscoding(h265).build()).getId();
+            assertThat(recorder.requests).hasSize(1);
+            assertThat(recorder.requests.get(0).stream())
+                    .isEqualTo(new StreamKey("default", "app", "callaba_transcode_" + id));
+            assertThat(t.get(id).getTranscoding()).isEqualTo(h265);
+
+            t.update(RecordingTaskRequest.newBuilder().setId(id).setActive(false).build());
+            codec = null;
+            assertThatThrownBy(() -> t.start(id)).isInstanceOf(NotImplementedException.class)
+                    .hasMessageContaining("[transcoding]");
+            assertThat(recorder.requests).hasSize(1);
         }
     }
 
