@@ -46,6 +46,46 @@ final class FfmpegReceiver implements AutoCloseable {
         return start(dir, name, "udp://127.0.0.1:" + port + "?timeout=" + silence.toNanos() / 1000);
     }
 
+    /**
+     * A UDP receiver ({@link #udp(Path, int, String)}) on a port that was free, already bound
+     * when this returns. A "free" port can be taken by another process before ffmpeg binds it;
+     * then ffmpeg exits and another port is tried.
+     *
+     * @param ports receives the port the receiver listens on
+     */
+    static FfmpegReceiver udpOnFreePort(Path dir, String name, java.util.function.IntConsumer ports) {
+        for (int attempt = 1; ; attempt++) {
+            int port = freeUdpPort();
+            FfmpegReceiver receiver = udp(dir, port, name);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (receiver.isAlive() && !bound(port) && System.nanoTime() < deadline) {
+                try {
+                    receiver.process.waitFor(20, TimeUnit.MILLISECONDS); // polls the two conditions above
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (receiver.isAlive() && bound(port)) {
+                ports.accept(port);
+                return receiver;
+            }
+            receiver.close();
+            if (attempt == 5) {
+                throw new AssertionError("no ffmpeg UDP receiver could bind a port in 5 tries; last log: " + receiver.log);
+            }
+        }
+    }
+
+    /** Something (the receiver) holds the UDP port on loopback. */
+    private static boolean bound(int port) {
+        try (DatagramSocket probe = new DatagramSocket(port, java.net.InetAddress.getLoopbackAddress())) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private static FfmpegReceiver start(Path dir, String name, String input) {
         try {
             Files.createDirectories(dir);

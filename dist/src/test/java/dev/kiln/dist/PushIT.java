@@ -123,13 +123,12 @@ class PushIT {
 
     @Test
     void mpegtsPushSendsAllTracksOrTheNamedVariants() {
-        int all = FfmpegReceiver.freeUdpPort();
-        int video = FfmpegReceiver.freeUdpPort();
+        int[] ports = new int[2];
         Path dir = KILN.process().workDir().resolve("receivers");
-        try (FfmpegReceiver allReceiver = FfmpegReceiver.udp(dir, all, "ts-all");
-             FfmpegReceiver videoReceiver = FfmpegReceiver.udp(dir, video, "ts-video")) {
-            awaitBound(all);
-            awaitBound(video);
+        try (FfmpegReceiver allReceiver = FfmpegReceiver.udpOnFreePort(dir, "ts-all", p -> ports[0] = p);
+             FfmpegReceiver videoReceiver = FfmpegReceiver.udpOnFreePort(dir, "ts-video", p -> ports[1] = p)) {
+            int all = ports[0];
+            int video = ports[1];
             ok(start(KILN.api(), "{\"id\":\"ts-all\",\"stream\":{\"name\":\"ts\"},\"protocol\":\"mpegts\","
                     + "\"url\":\"udp://127.0.0.1:" + all + "\",\"streamKey\":\"\"}"));
             ok(start(KILN.api(), "{\"id\":\"ts-video\",\"stream\":{\"name\":\"ts\",\"variantNames\":[\"bypass_video\"]},"
