@@ -155,7 +155,7 @@ public final class Playlists {
                 .append(",PART-HOLD-BACK=").append(num(s.partHoldBack()))
                 .append("\n#EXT-X-PART-INF:PART-TARGET=").append(num(s.partTarget()))
                 .append("\n#EXT-X-MEDIA-SEQUENCE:")
-                .append(listed.isEmpty() ? (w.open() == null ? 0 : w.open().msn()) : listed.get(0).msn())
+                .append(listed.isEmpty() ? (w.open() == null ? TrackWindow.FIRST_MSN : w.open().msn()) : listed.get(0).msn())
                 .append("\n#EXT-X-MAP:URI=\"").append(track.initName()).append("\"\n");
         if (skipped > 0) {
             b.append("#EXT-X-SKIP:SKIPPED-SEGMENTS=").append(skipped).append('\n');
@@ -213,7 +213,7 @@ public final class Playlists {
         StringBuilder b = new StringBuilder(1024);
         b.append("#EXTM3U\n#EXT-X-TARGETDURATION:").append(target)
                 .append("\n#EXT-X-VERSION:6\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-MEDIA-SEQUENCE:")
-                .append(segments.isEmpty() ? 0 : segments.get(0).msn())
+                .append(segments.isEmpty() ? TrackWindow.FIRST_MSN : segments.get(0).msn())
                 .append("\n#EXT-X-MAP:URI=\"").append(track.initName()).append("\"\n");
         for (Segment seg : segments) {
             programDateTime(b, stream, seg);

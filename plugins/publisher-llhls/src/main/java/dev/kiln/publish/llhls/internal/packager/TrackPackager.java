@@ -43,7 +43,7 @@ public final class TrackPackager {
     private long segmentStart;
     private long lastDuration;
     private long fragmentSequence = 1;
-    private long msn;
+    private long msn = TrackWindow.FIRST_MSN;
     private boolean started;
 
     private final List<Segment> complete = new ArrayList<>();

@@ -13,6 +13,13 @@ import java.util.Optional;
  */
 public record TrackWindow(List<Segment> segments, Segment open) {
     public static final TrackWindow EMPTY = new TrackWindow(List.of(), null);
+    /**
+     * Media sequence number of a track's first segment. Not 0: hls.js (1.4) takes a playlist
+     * whose last complete segment is number 0 for one it cannot block-reload
+     * ({@code details.endSN && …}) and polls it once a target duration instead, so a player
+     * that joins during the second segment runs dry for seconds.
+     */
+    public static final long FIRST_MSN = 1;
 
     public TrackWindow {
         segments = List.copyOf(segments);
@@ -61,7 +68,7 @@ public record TrackWindow(List<Segment> segments, Segment open) {
         if (open != null) {
             return new long[] {open.msn(), open.parts().size()};
         }
-        return new long[] {segments.isEmpty() ? 0 : segments.get(segments.size() - 1).msn() + 1, 0};
+        return new long[] {segments.isEmpty() ? FIRST_MSN : segments.get(segments.size() - 1).msn() + 1, 0};
     }
 
     /**

@@ -73,8 +73,8 @@ class PackagerTest {
                 assertThat(part.duration()).isLessThanOrEqualTo(0.5).isGreaterThan(0.3);
             }
         }
-        assertThat(w.segments()).extracting(Segment::msn).containsExactly(0L, 1L, 2L);
-        assertThat(w.open().msn()).isEqualTo(3);
+        assertThat(w.segments()).extracting(Segment::msn).containsExactly(1L, 2L, 3L);
+        assertThat(w.open().msn()).isEqualTo(4);
         TrackPackager audio = p.track(1).orElseThrow();
         for (Segment s : audio.window().segments()) {
             for (Part part : s.parts()) {
@@ -130,7 +130,7 @@ class PackagerTest {
         assertThat(w.segments()).hasSize(6); // segmentCount + 3
         String playlist = Playlists.media(p, p.track(0).orElseThrow(), false);
         assertThat(count(playlist, "#EXTINF:")).isEqualTo(3);
-        assertThat(playlist).contains("#EXT-X-TARGETDURATION:1\n", "#EXT-X-MEDIA-SEQUENCE:8\n");
+        assertThat(playlist).contains("#EXT-X-TARGETDURATION:1\n", "#EXT-X-MEDIA-SEQUENCE:9\n");
     }
 
     @Test
@@ -141,9 +141,9 @@ class PackagerTest {
         String m = Playlists.media(p, video, false);
         assertThat(m).startsWith("#EXTM3U\n#EXT-X-TARGETDURATION:6\n")
                 .contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=36.0,PART-HOLD-BACK=1.5\n",
-                        "#EXT-X-PART-INF:PART-TARGET=0.5\n", "#EXT-X-MEDIA-SEQUENCE:0\n",
+                        "#EXT-X-PART-INF:PART-TARGET=0.5\n", "#EXT-X-MEDIA-SEQUENCE:1\n",
                         "#EXT-X-MAP:URI=\"init_0_video_llhls.m4s\"\n", "#EXT-X-PROGRAM-DATE-TIME:",
-                        "#EXT-X-PART:DURATION=", ",INDEPENDENT=YES", "#EXTINF:6.0,\nseg_0_0_video_llhls.m4s\n",
+                        "#EXT-X-PART:DURATION=", ",INDEPENDENT=YES", "#EXTINF:6.0,\nseg_0_1_video_llhls.m4s\n",
                         "#EXT-X-RENDITION-REPORT:URI=\"chunklist_1_audio_llhls.m3u8\",LAST-MSN=");
         long[] next = video.window().nextPart();
         assertThat(m).contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_0_" + next[0] + "_" + next[1]
@@ -189,17 +189,40 @@ class PackagerTest {
         assertThat(count(delta, "#EXTINF:")).isGreaterThanOrEqualTo(6);
     }
 
+    /**
+     * A player joins as soon as the stream is ready: one complete segment, the next one in
+     * parts. hls.js 1.4 only sends blocking reloads ({@code _HLS_msn}/{@code _HLS_part}) when
+     * the number of the last complete segment is not 0 ({@code details.endSN && …}); with 0 it
+     * polled the playlist once a target duration (6 s) and the video stalled for seconds.
+     */
+    @Test
+    void thePlaylistAPlayerJoinsOnNamesItsLastSegmentWithANumberAboveZero() {
+        StreamPackager p = packager(LlhlsSettings.DEFAULTS);
+        feed(p, 0, 7);
+        assertThat(p.isReady()).isTrue();
+        for (TrackPackager t : p.tracks()) {
+            String m = Playlists.media(p, t, false);
+            long first = Long.parseLong(find(m, "#EXT-X-MEDIA-SEQUENCE:(\\d+)\n"));
+            long lastComplete = first + count(m, "#EXTINF:") - 1;
+            assertThat(count(m, "#EXTINF:")).as(m).isEqualTo(1);
+            assertThat(lastComplete).as("the endSN hls.js derives from\n%s", m).isGreaterThan(0);
+            assertThat(m).contains("#EXTINF:", t.segmentName(lastComplete));
+            long[] next = t.window().nextPart();
+            assertThat(next[0]).isEqualTo(lastComplete + 1);
+        }
+    }
+
     @Test
     void blockingReloadConditions() {
         StreamPackager p = packager(LlhlsSettings.DEFAULTS);
         feed(p, 0, 7);
         TrackWindow w = p.track(0).orElseThrow().window();
-        assertThat(w.has(0, -1)).isTrue(); // segment 0 complete
-        assertThat(w.has(1, -1)).isFalse();
-        assertThat(w.has(1, 0)).isTrue();
+        assertThat(w.has(1, -1)).isTrue(); // segment 1 complete
+        assertThat(w.has(2, -1)).isFalse();
+        assertThat(w.has(2, 0)).isTrue();
         long[] next = w.nextPart();
         assertThat(w.has(next[0], (int) next[1])).isFalse();
-        assertThat(w.has(0, 40)).isTrue(); // beyond segment 0's parts, and segment 1 has parts
+        assertThat(w.has(1, 40)).isTrue(); // beyond segment 1's parts, and segment 2 has parts
         List<Boolean> woken = new ArrayList<>();
         p.watch(s -> {
             boolean ready = s.track(0).orElseThrow().window().has(next[0], (int) next[1]);
@@ -265,6 +288,12 @@ class PackagerTest {
             }
         }
         return n;
+    }
+
+    private static String find(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as("%s in\n%s", regex, text).isTrue();
+        return m.group(1);
     }
 
     private static int count(String text, String what) {
