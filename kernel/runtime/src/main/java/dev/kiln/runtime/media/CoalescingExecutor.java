@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class CoalescingExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(CoalescingExecutor.class);
     private static final int STALL_INTERVALS = 4;
+    /** A delivery this long is logged as a WARN. */
+    private static final long HUNG_MILLIS = 1000;
     /** Waiting tasks per extra batch thread, up to the parallelism. */
     private static final int TASKS_PER_RUNNER = 64;
 
@@ -38,6 +40,8 @@ final class CoalescingExecutor implements Executor {
     private final AtomicInteger runners = new AtomicInteger();
     private final AtomicBoolean tickScheduled = new AtomicBoolean();
     private volatile long lastProgressNanos = System.nanoTime();
+    private volatile long lastRescueNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    private volatile boolean hungReported;
     private volatile boolean shutdown;
 
     /**
@@ -95,13 +99,23 @@ final class CoalescingExecutor implements Executor {
             return;
         }
         int running = runners.get();
-        boolean stalled = running > 0 && System.nanoTime() - lastProgressNanos > STALL_INTERVALS * intervalNanos;
+        long now = System.nanoTime();
+        long stallNanos = STALL_INTERVALS * intervalNanos;
+        boolean stalled = running > 0 && now - lastProgressNanos > stallNanos && now - lastRescueNanos > stallNanos;
         int wanted = Math.min(parallelism, 1 + queued / TASKS_PER_RUNNER);
         if (running == 0 || stalled || running < wanted) {
             if (stalled) {
-                log.warn("A media bus delivery has been running for over {} ms; starting another sink thread",
-                        TimeUnit.NANOSECONDS.toMillis(STALL_INTERVALS * intervalNanos));
-                lastProgressNanos = System.nanoTime();
+                lastRescueNanos = now;
+                // A slow delivery (a file opened or flushed, a GC pause) is normal; one that
+                // holds its thread for a second is a subscriber to look at.
+                long millis = TimeUnit.NANOSECONDS.toMillis(now - lastProgressNanos);
+                if (millis >= HUNG_MILLIS && !hungReported) {
+                    hungReported = true;
+                    log.warn("A media bus delivery has been running for {} ms; other sink threads take the"
+                            + " other subscribers", millis);
+                } else {
+                    log.debug("A media bus delivery has been running for {} ms; starting another sink thread", millis);
+                }
             }
             startRunner();
         }
@@ -139,6 +153,7 @@ final class CoalescingExecutor implements Executor {
         while ((task = tasks.poll()) != null) {
             waiting.decrementAndGet();
             lastProgressNanos = System.nanoTime();
+            hungReported = false;
             try {
                 task.run();
             } catch (RuntimeException | LinkageError e) {
