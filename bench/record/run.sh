@@ -49,6 +49,12 @@ cp -r dist/target/kiln "$snap/kiln"
 if [ "${KILN_BENCH_WITH_CODEC:-0}" != 1 ]; then
     rm -f "$snap"/kiln/plugins/kiln-codec-*.jar
 fi
+# Nor the LL-HLS publisher: it packages every stream for viewers (and keeps its segment window,
+# ~19 MB per 2.5 Mbit/s stream with the default 10 x 6 s, in the heap), which neither nginx's
+# record nor ffmpeg does. KILN_BENCH_WITH_LLHLS=1 keeps it.
+if [ "${KILN_BENCH_WITH_LLHLS:-0}" != 1 ]; then
+    rm -f "$snap"/kiln/plugins/kiln-publisher-llhls-*.jar
+fi
 mkdir "$snap/bench"
 cp -r bench/target/kiln-bench.jar bench/target/lib "$snap/bench/"
 
