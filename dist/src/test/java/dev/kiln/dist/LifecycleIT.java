@@ -28,6 +28,8 @@ class LifecycleIT {
                 .isNotEmpty();
         assertThat(kiln.logEvents()).as("a plain start and stop logs no error")
                 .noneMatch(line -> line.matches("\\S+ ERROR .*"));
+        assertThat(kiln.log()).as("bin/kiln lets Netty free direct buffers on release, without the JDK's cleaner")
+                .contains("Direct buffers: freed on release (no cleaner)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.kiln.runtime;
 import dev.kiln.runtime.config.ConfigException;
 import dev.kiln.runtime.config.ConfigLoader;
 import dev.kiln.runtime.config.ServerConfig;
+import io.netty.util.internal.PlatformDependent;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +36,7 @@ public final class KilnMain {
             return;
         }
         log.info("Event loops: {} (KILN_EVENT_LOOPS)", System.getProperty(EVENT_LOOPS_PROPERTY));
+        logDirectBuffers();
         String version = KilnMain.class.getPackage().getImplementationVersion();
         log.info("Kiln {} starting (config {}, data {}, plugins {})", version == null ? "dev" : version,
                 configFile, config.dataDir(), config.pluginsDir());
@@ -58,6 +60,21 @@ public final class KilnMain {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Says whether Netty frees its direct buffers itself on release (what bin/kiln sets up) or
+     * leaves them to the JDK's cleaner, which zeroes each new buffer and frees it only after a
+     * garbage collection: the second costs the media path CPU.
+     */
+    private static void logDirectBuffers() {
+        if (PlatformDependent.useDirectBufferNoCleaner()) {
+            log.info("Direct buffers: freed on release (no cleaner)");
+        } else {
+            log.warn("Direct buffers: left to the JDK's cleaner, which costs CPU on the media path; "
+                    + "start Kiln with bin/kiln, or add --add-opens=java.base/java.nio=ALL-UNNAMED "
+                    + "-Dio.netty.tryReflectionSetAccessible=true to the JVM options");
         }
     }
 
