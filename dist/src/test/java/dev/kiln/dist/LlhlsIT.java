@@ -44,10 +44,14 @@ class LlhlsIT {
     private static final Pattern PART = Pattern.compile("#EXT-X-PART:DURATION=([0-9.]+),URI=\"([^\"]+)\"");
     private static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_(\\d+)_(\\d+)_(\\d+)_");
 
+    /** A second dump folder, given to the server in KILN_DUMP_ROOTS. */
+    private static final Path MORE_DUMPS = tempFolder("llhls-more-dumps-");
+
     @RegisterExtension
     static final KilnServer KILN = new KilnServer(KilnProcess.builder().name("llhls")
             .distributionPlugins()
-            .env("KILN_INPUT_TIMEOUT", "3"));
+            .env("KILN_INPUT_TIMEOUT", "3")
+            .env("KILN_DUMP_ROOTS", MORE_DUMPS.toString()));
 
     private static FfmpegPublisher ffmpeg;
 
@@ -256,6 +260,40 @@ class LlhlsIT {
     }
 
     @Test
+    void aDumpGoesIntoAnotherDumpRootButNotThroughASymbolicLinkOut() throws Exception {
+        KilnApi api = KILN.api();
+        String start = "/v1/vhosts/default/apps/app/streams/" + STREAM + ":startHlsDump";
+        Path elsewhere = Files.createDirectories(KILN.process().workDir().resolve("elsewhere"));
+        Path dumps = Files.createDirectories(KILN.process().dataDir().resolve("dumps"));
+        Files.createSymbolicLink(dumps.resolve("out"), elsewhere);
+        Files.createSymbolicLink(MORE_DUMPS.resolve("out"), elsewhere);
+        assertThat(error(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"l1\","
+                + "\"outputPath\":\"out/d\"}"), 400)).contains("[outputPath]", "symbolic link");
+        assertThat(error(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"l2\","
+                + "\"outputPath\":\"" + MORE_DUMPS.resolve("out/d") + "\"}"), 400)).contains("[outputPath]", "symbolic link");
+        assertThat(error(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"l3\","
+                + "\"outputPath\":\"m\",\"infoFile\":\"" + MORE_DUMPS.resolve("out/m.xml") + "\"}"), 400))
+                .contains("[infoFile]", "symbolic link");
+        assertThat(error(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"l4\","
+                + "\"outputPath\":\"" + elsewhere.resolve("d") + "\"}"), 400)).contains("[outputPath]", "outside");
+        try (var listed = Files.list(elsewhere)) {
+            assertThat(listed.toList()).as("nothing written through the links").isEmpty();
+        }
+
+        Path dir = MORE_DUMPS.resolve("second/d");
+        Path info = MORE_DUMPS.resolve("second/d.xml");
+        ok(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"second\",\"outputPath\":\"" + dir
+                + "\",\"playlist\":[\"llhls.m3u8\"],\"infoFile\":\"" + info + "\"}"));
+        KILN.process().await("a video segment dumped into the second dump root", LIMIT,
+                () -> count(dir, "seg_0_*"), n -> n >= 1);
+        ok(api.post("/v1/vhosts/default/apps/app/streams/" + STREAM + ":stopHlsDump",
+                "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"second\"}"));
+        KILN.process().await("the second root's info file Completed", LIMIT, () -> xml(info),
+                d -> "Completed".equals(text(d, "Status")));
+        assertThat(MediaProbe.of(dir.resolve("llhls.m3u8")).types()).contains("video");
+    }
+
+    @Test
     void anApplicationSetsPartAndSegmentDurationsAndDeltaUpdatesSkipOldSegments() throws Exception {
         KilnApi api = KILN.api();
         KilnApi.Reply created = api.post("/v1/vhosts/default/apps", """
@@ -321,6 +359,15 @@ class LlhlsIT {
     }
 
     // ---- helpers
+
+    private static Path tempFolder(String prefix) {
+        try {
+            Path root = Path.of(System.getProperty("kiln.it.work", "target/it-work")).toAbsolutePath();
+            return Files.createTempDirectory(Files.createDirectories(root), prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private record Fetched(int status, java.net.http.HttpHeaders headers, byte[] body) {
         String text() {
