@@ -16,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,15 +79,16 @@ class LlhlsIT {
         assertThat(master.status).isEqualTo(200);
         assertThat(master.header("content-type")).contains("application/vnd.apple.mpegurl");
         assertThat(master.header("access-control-allow-origin")).contains("*");
+        // the default output profile: video passed through, AAC passed through and Opus encoded
         assertThat(master.text()).startsWith("#EXTM3U").contains("#EXT-X-STREAM-INF:", "CODECS=\"avc1.",
-                "mp4a.40.2", "#EXT-X-MEDIA:TYPE=AUDIO");
-        List<String> chunklists = master.text().lines().filter(l -> l.startsWith("chunklist_")).toList();
-        chunklists = new ArrayList<>(chunklists);
+                "mp4a.40.2\",AUDIO=", ",opus\",AUDIO=", "#EXT-X-MEDIA:TYPE=AUDIO");
+        Set<String> chunklists = new LinkedHashSet<>(
+                master.text().lines().filter(l -> l.startsWith("chunklist_")).toList());
         Matcher audio = Pattern.compile("URI=\"(chunklist_[^\"]+)\"").matcher(master.text());
         while (audio.find()) {
             chunklists.add(audio.group(1));
         }
-        assertThat(chunklists).hasSize(2);
+        assertThat(chunklists).as("video, AAC and Opus media playlists in\n%s", master.text()).hasSize(3);
 
         for (String chunklist : chunklists) {
             long lastSequence = -1;
@@ -172,6 +175,32 @@ class LlhlsIT {
     void ffprobeReadsTheStreamFromItsPlaylist() {
         MediaProbe p = MediaProbe.ofUrl("http://127.0.0.1:" + KILN.process().httpPort() + path("llhls.m3u8"));
         assertThat(p.types()).contains("video", "audio");
+        assertThat(p.codecs()).contains("h264", "aac", "opus");
+    }
+
+    @Test
+    void theOpusRenditionIsFragmentedMp4WithADopsBoxAndReadsAsOpus() throws Exception {
+        String master = get(path("llhls.m3u8")).text();
+        Matcher m = Pattern.compile("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"([^\"]+)\"[^\n]*URI=\"(chunklist_[^\"]+)\"")
+                .matcher(master);
+        String opusChunklist = null;
+        while (m.find()) {
+            if (master.contains(",opus\",AUDIO=\"" + m.group(1) + "\"")) {
+                opusChunklist = m.group(2);
+            }
+        }
+        assertThat(opusChunklist).as("the Opus group's media playlist in\n%s", master).isNotNull();
+        String text = get(path(opusChunklist)).text();
+        byte[] init = get(path(first(text, "#EXT-X-MAP:URI=\"([^\"]+)\""))).body;
+        String boxes = new String(init, StandardCharsets.ISO_8859_1);
+        assertThat(boxes).contains("Opus", "dOps");
+        int dops = boxes.indexOf("dOps");
+        assertThat(init[dops + 4]).as("dOps version").isZero();
+        assertThat(init[dops + 5]).as("dOps output channels").isEqualTo((byte) 2);
+        assertThat(ByteBuffer.wrap(init, dops + 12, 2).getShort()).as("dOps output gain").isZero();
+        MediaProbe probe = MediaProbe.ofUrl("http://127.0.0.1:" + KILN.process().httpPort() + path(opusChunklist));
+        assertThat(probe.codecs()).containsExactly("opus");
+        assertThat(probe.duration()).isPositive();
     }
 
     @Test
