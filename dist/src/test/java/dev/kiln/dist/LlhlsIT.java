@@ -16,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,10 +46,14 @@ class LlhlsIT {
     private static final Pattern PART = Pattern.compile("#EXT-X-PART:DURATION=([0-9.]+),URI=\"([^\"]+)\"");
     private static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_(\\d+)_(\\d+)_(\\d+)_");
 
+    /** A second dump folder, given to the server in KILN_DUMP_ROOTS. */
+    private static final Path MORE_DUMPS = tempFolder("llhls-more-dumps-");
+
     @RegisterExtension
     static final KilnServer KILN = new KilnServer(KilnProcess.builder().name("llhls")
             .distributionPlugins()
-            .env("KILN_INPUT_TIMEOUT", "3"));
+            .env("KILN_INPUT_TIMEOUT", "3")
+            .env("KILN_DUMP_ROOTS", MORE_DUMPS.toString()));
 
     private static FfmpegPublisher ffmpeg;
 
@@ -73,15 +79,16 @@ class LlhlsIT {
         assertThat(master.status).isEqualTo(200);
         assertThat(master.header("content-type")).contains("application/vnd.apple.mpegurl");
         assertThat(master.header("access-control-allow-origin")).contains("*");
+        // the default output profile: video passed through, AAC passed through and Opus encoded
         assertThat(master.text()).startsWith("#EXTM3U").contains("#EXT-X-STREAM-INF:", "CODECS=\"avc1.",
-                "mp4a.40.2", "#EXT-X-MEDIA:TYPE=AUDIO");
-        List<String> chunklists = master.text().lines().filter(l -> l.startsWith("chunklist_")).toList();
-        chunklists = new ArrayList<>(chunklists);
+                "mp4a.40.2\",AUDIO=", ",opus\",AUDIO=", "#EXT-X-MEDIA:TYPE=AUDIO");
+        Set<String> chunklists = new LinkedHashSet<>(
+                master.text().lines().filter(l -> l.startsWith("chunklist_")).toList());
         Matcher audio = Pattern.compile("URI=\"(chunklist_[^\"]+)\"").matcher(master.text());
         while (audio.find()) {
             chunklists.add(audio.group(1));
         }
-        assertThat(chunklists).hasSize(2);
+        assertThat(chunklists).as("video, AAC and Opus media playlists in\n%s", master.text()).hasSize(3);
 
         for (String chunklist : chunklists) {
             long lastSequence = -1;
@@ -168,6 +175,32 @@ class LlhlsIT {
     void ffprobeReadsTheStreamFromItsPlaylist() {
         MediaProbe p = MediaProbe.ofUrl("http://127.0.0.1:" + KILN.process().httpPort() + path("llhls.m3u8"));
         assertThat(p.types()).contains("video", "audio");
+        assertThat(p.codecs()).contains("h264", "aac", "opus");
+    }
+
+    @Test
+    void theOpusRenditionIsFragmentedMp4WithADopsBoxAndReadsAsOpus() throws Exception {
+        String master = get(path("llhls.m3u8")).text();
+        Matcher m = Pattern.compile("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"([^\"]+)\"[^\n]*URI=\"(chunklist_[^\"]+)\"")
+                .matcher(master);
+        String opusChunklist = null;
+        while (m.find()) {
+            if (master.contains(",opus\",AUDIO=\"" + m.group(1) + "\"")) {
+                opusChunklist = m.group(2);
+            }
+        }
+        assertThat(opusChunklist).as("the Opus group's media playlist in\n%s", master).isNotNull();
+        String text = get(path(opusChunklist)).text();
+        byte[] init = get(path(first(text, "#EXT-X-MAP:URI=\"([^\"]+)\""))).body;
+        String boxes = new String(init, StandardCharsets.ISO_8859_1);
+        assertThat(boxes).contains("Opus", "dOps");
+        int dops = boxes.indexOf("dOps");
+        assertThat(init[dops + 4]).as("dOps version").isZero();
+        assertThat(init[dops + 5]).as("dOps output channels").isEqualTo((byte) 2);
+        assertThat(ByteBuffer.wrap(init, dops + 12, 2).getShort()).as("dOps output gain").isZero();
+        MediaProbe probe = MediaProbe.ofUrl("http://127.0.0.1:" + KILN.process().httpPort() + path(opusChunklist));
+        assertThat(probe.codecs()).containsExactly("opus");
+        assertThat(probe.duration()).isPositive();
     }
 
     @Test
@@ -256,6 +289,40 @@ class LlhlsIT {
     }
 
     @Test
+    void aDumpGoesIntoAnotherDumpRootButNotThroughASymbolicLinkOut() throws Exception {
+        KilnApi api = KILN.api();
+        String start = "/v1/vhosts/default/apps/app/streams/" + STREAM + ":startHlsDump";
+        Path elsewhere = Files.createDirectories(KILN.process().workDir().resolve("elsewhere"));
+        Path dumps = Files.createDirectories(KILN.process().dataDir().resolve("dumps"));
+        Files.createSymbolicLink(dumps.resolve("out"), elsewhere);
+        Files.createSymbolicLink(MORE_DUMPS.resolve("out"), elsewhere);
+        assertThat(error(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"l1\","
+                + "\"outputPath\":\"out/d\"}"), 400)).contains("[outputPath]", "symbolic link");
+        assertThat(error(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"l2\","
+                + "\"outputPath\":\"" + MORE_DUMPS.resolve("out/d") + "\"}"), 400)).contains("[outputPath]", "symbolic link");
+        assertThat(error(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"l3\","
+                + "\"outputPath\":\"m\",\"infoFile\":\"" + MORE_DUMPS.resolve("out/m.xml") + "\"}"), 400))
+                .contains("[infoFile]", "symbolic link");
+        assertThat(error(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"l4\","
+                + "\"outputPath\":\"" + elsewhere.resolve("d") + "\"}"), 400)).contains("[outputPath]", "outside");
+        try (var listed = Files.list(elsewhere)) {
+            assertThat(listed.toList()).as("nothing written through the links").isEmpty();
+        }
+
+        Path dir = MORE_DUMPS.resolve("second/d");
+        Path info = MORE_DUMPS.resolve("second/d.xml");
+        ok(api.post(start, "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"second\",\"outputPath\":\"" + dir
+                + "\",\"playlist\":[\"llhls.m3u8\"],\"infoFile\":\"" + info + "\"}"));
+        KILN.process().await("a video segment dumped into the second dump root", LIMIT,
+                () -> count(dir, "seg_0_*"), n -> n >= 1);
+        ok(api.post("/v1/vhosts/default/apps/app/streams/" + STREAM + ":stopHlsDump",
+                "{\"outputStreamName\":\"" + STREAM + "\",\"id\":\"second\"}"));
+        KILN.process().await("the second root's info file Completed", LIMIT, () -> xml(info),
+                d -> "Completed".equals(text(d, "Status")));
+        assertThat(MediaProbe.of(dir.resolve("llhls.m3u8")).types()).contains("video");
+    }
+
+    @Test
     void anApplicationSetsPartAndSegmentDurationsAndDeltaUpdatesSkipOldSegments() throws Exception {
         KilnApi api = KILN.api();
         KilnApi.Reply created = api.post("/v1/vhosts/default/apps", """
@@ -321,6 +388,15 @@ class LlhlsIT {
     }
 
     // ---- helpers
+
+    private static Path tempFolder(String prefix) {
+        try {
+            Path root = Path.of(System.getProperty("kiln.it.work", "target/it-work")).toAbsolutePath();
+            return Files.createTempDirectory(Files.createDirectories(root), prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private record Fetched(int status, java.net.http.HttpHeaders headers, byte[] body) {
         String text() {

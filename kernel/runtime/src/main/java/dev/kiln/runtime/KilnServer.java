@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.api.storage.StorageRoots;
 import dev.kiln.gateway.ApiGateway;
 import dev.kiln.gateway.CallabaRecordingApi;
 import dev.kiln.osgi.FelixHost;
@@ -72,7 +73,7 @@ public final class KilnServer implements AutoCloseable {
                 .addService(new OutputProfileControlService(registry))
                 .addService(new PluginControlService(felix))
                 .addService(new StreamControlService(registry, streams, services::pullStreamProviders,
-                        services::playbackPublisher, config.dataDir().resolve("dumps")))
+                        services::playbackPublisher, new StorageRoots("dump folders", config.dumpRoots())))
                 .addService(new StatsControlService(registry, streams))
                 .addService(new RecordControlService(registry, services::recorder))
                 .addService(new PushControlService(registry, services::pusher))

@@ -54,6 +54,11 @@ public final class FakeRegistry implements StreamRegistry {
   }
 
   @Override
+  public List<LiveStream> outputs() {
+    return List.of();
+  }
+
+  @Override
   public String resolveVhost(String host) {
     resolvedHosts.add(host);
     return "example.com".equals(host) ? "vh" : "default";

@@ -36,6 +36,13 @@ public interface StreamRegistry {
     List<LiveStream> outputs(String vhost, String app);
 
     /**
+     * Every live output stream, of every application, in creation order. A plugin that serves
+     * all output streams (a playback publisher) starts with these when its bundle starts while
+     * streams are live, then follows {@link StreamListener} events.
+     */
+    List<LiveStream> outputs();
+
+    /**
      * The virtual host whose {@code host.names} match the host a client connected to, or
      * {@code default} when none does.
      */

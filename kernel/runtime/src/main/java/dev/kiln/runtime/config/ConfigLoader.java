@@ -9,8 +9,10 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.kiln.proto.v1.Application;
 import dev.kiln.proto.v1.VirtualHost;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -86,7 +88,30 @@ public final class ConfigLoader {
                 : List.of(defaultVhost());
         return new ServerConfig(bind, apiBind, api, rtmp, srt, http, token, data, plugins, inputTimeout,
                 srtPassphrase, vhosts,
-                MpegTsConfig.parse(where, root.path("mpegts"), srt));
+                MpegTsConfig.parse(where, root.path("mpegts"), srt), dumpRoots(data));
+    }
+
+    /**
+     * {@code <data>/dumps}, then the folders of {@code KILN_DUMP_ROOTS} (a path list, like the
+     * recorder's {@code KILN_RECORD_ROOTS}; relative entries resolve against the working directory).
+     */
+    private List<Path> dumpRoots(Path data) {
+        List<Path> roots = new ArrayList<>();
+        roots.add(data.resolve("dumps"));
+        String extra = env.get("KILN_DUMP_ROOTS");
+        if (extra != null) {
+            for (String p : extra.split(File.pathSeparator)) {
+                if (!p.isBlank()) {
+                    try {
+                        roots.add(workDir.resolve(p.trim()).toAbsolutePath().normalize());
+                    } catch (InvalidPathException e) {
+                        throw new ConfigException("KILN_DUMP_ROOTS: '" + p.trim() + "' is not a valid path: "
+                                + e.getMessage());
+                    }
+                }
+            }
+        }
+        return roots;
     }
 
     /** The virtual host {@code default} with the application {@code app}, both read-only. */

@@ -24,6 +24,9 @@ import java.util.List;
  *                      empty = unencrypted SRT only
  * @param vhosts        virtual hosts declared in the configuration file (read-only via API)
  * @param mpegTsInputs  the MPEG-TS over UDP ingest's ports and streams ({@code mpegts} section)
+ * @param dumpRoots     the folders HLS dumps may be written under: {@code <data>/dumps} first
+ *                      (relative dump paths resolve there), then those of {@code KILN_DUMP_ROOTS};
+ *                      null or empty = {@code <data>/dumps} only
  */
 public record ServerConfig(
         String bind,
@@ -38,7 +41,8 @@ public record ServerConfig(
         int inputTimeoutSeconds,
         String srtPassphrase,
         List<DeclaredVirtualHost> vhosts,
-        List<MpegTsInput> mpegTsInputs) {
+        List<MpegTsInput> mpegTsInputs,
+        List<Path> dumpRoots) {
 
     /** The token shipped in the defaults; refused when the API is exposed beyond loopback. */
     public static final String DEFAULT_ACCESS_TOKEN = "kiln-access-token";
@@ -68,6 +72,7 @@ public record ServerConfig(
         }
         vhosts = List.copyOf(vhosts);
         mpegTsInputs = mpegTsInputs == null ? List.of() : List.copyOf(mpegTsInputs);
+        dumpRoots = dumpRoots == null || dumpRoots.isEmpty() ? List.of(dataDir.resolve("dumps")) : List.copyOf(dumpRoots);
         if (DEFAULT_ACCESS_TOKEN.equals(accessToken) && !isLoopback(apiBind)) {
             throw new ConfigException("Refusing to expose the API on " + apiBind
                     + " with the default access token: set KILN_ACCESS_TOKEN (or server.accessToken)"

@@ -5,10 +5,11 @@ import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.publish.HlsDumpRequest;
 import dev.kiln.api.publish.Id3Frame;
 import dev.kiln.api.publish.PlaybackEvent;
+import dev.kiln.api.storage.StorageRoots;
 import dev.kiln.proto.v1.Id3Event;
 import dev.kiln.proto.v1.SendEventRequest;
 import dev.kiln.proto.v1.StartHlsDumpRequest;
-import java.nio.file.InvalidPathException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,8 @@ import java.util.Optional;
 
 /**
  * Turns the stream API's sendEvent and startHlsDump requests into the publisher SPI's values,
- * or a 400 naming the field that is wrong. Dump paths are resolved against the dump root and
- * must stay inside it.
+ * or a 400 naming the field that is wrong. Dump paths are resolved against the first dump root
+ * and must stay inside the dump roots.
  */
 final class PlaybackRequests {
     private PlaybackRequests() {}
@@ -61,14 +62,14 @@ final class PlaybackRequests {
         return new PlaybackEvent(target, frames);
     }
 
-    static HlsDumpRequest dump(StartHlsDumpRequest r, StreamKey output, Path dumpRoot) {
+    static HlsDumpRequest dump(StartHlsDumpRequest r, StreamKey output, StorageRoots dumpRoots) {
         if (r.getId().isEmpty()) {
             throw new InvalidArgumentException("[id] is required");
         }
         if (r.getOutputPath().isEmpty()) {
             throw new InvalidArgumentException("[outputPath] is required");
         }
-        Path outputPath = inside("outputPath", r.getOutputPath(), dumpRoot);
+        Path outputPath = inside("outputPath", r.getOutputPath(), dumpRoots);
         List<String> playlists = new ArrayList<>();
         for (int i = 0; i < r.getPlaylistCount(); i++) {
             String name = r.getPlaylist(i);
@@ -80,11 +81,11 @@ final class PlaybackRequests {
         }
         Optional<Path> info = Optional.empty();
         if (r.hasInfoFile() && !r.getInfoFile().isEmpty()) {
-            Path p = inside("infoFile", r.getInfoFile(), dumpRoot);
-            if (p.equals(dumpRoot)) {
-                throw new InvalidArgumentException("[infoFile] must name a file inside " + dumpRoot);
+            Path p = inside("infoFile", r.getInfoFile(), dumpRoots);
+            if (dumpRoots.all().contains(p)) {
+                throw new InvalidArgumentException("[infoFile] must name a file inside " + dumpRoots);
             }
-            if (java.nio.file.Files.exists(p)) {
+            if (Files.exists(p)) {
                 throw new InvalidArgumentException("[infoFile] " + p + " already exists");
             }
             info = Optional.of(p);
@@ -93,18 +94,16 @@ final class PlaybackRequests {
                 r.hasUserData() ? r.getUserData() : "");
     }
 
-    /** A path resolved against the root (when relative) that must not leave it. */
-    static Path inside(String field, String text, Path root) {
-        Path p;
+    /**
+     * A path resolved against the first dump root (when relative) that must stay inside the
+     * dump roots: no {@code ..}, no symbolic link leading out.
+     */
+    static Path inside(String field, String text, StorageRoots roots) {
         try {
-            p = root.resolve(text).toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw new InvalidArgumentException("[" + field + "] is not a valid path: " + e.getMessage());
+            return Path.of(roots.confine(text));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("[" + field + "] " + e.getMessage()
+                    + "; give a path inside them (or relative to " + roots.primary() + ")");
         }
-        if (!p.startsWith(root)) {
-            throw new InvalidArgumentException("[" + field + "] " + text + " is outside the dump folder " + root
-                    + "; give a path inside it (or relative to it)");
-        }
-        return p;
     }
 }

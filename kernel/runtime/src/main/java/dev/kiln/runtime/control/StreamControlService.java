@@ -10,6 +10,7 @@ import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.publish.HlsDumpRequest;
 import dev.kiln.api.publish.PlaybackEvent;
 import dev.kiln.api.publish.PlaybackPublisher;
+import dev.kiln.api.storage.StorageRoots;
 import dev.kiln.api.stream.LiveStream;
 import dev.kiln.api.stream.PullRequest;
 import dev.kiln.api.stream.PullStreamProvider;
@@ -59,25 +60,27 @@ public final class StreamControlService extends StreamServiceGrpc.StreamServiceI
     private final DefaultStreamRegistry streams;
     private final Supplier<List<PullStreamProvider>> pullers;
     private final Supplier<Optional<PlaybackPublisher>> playback;
-    private final Path dumpRoot;
+    private final StorageRoots dumpRoots;
 
     public StreamControlService(VirtualHostRegistry model, DefaultStreamRegistry streams,
                                 Supplier<List<PullStreamProvider>> pullers) {
-        this(model, streams, pullers, Optional::empty, Path.of("data", "dumps"));
+        this(model, streams, pullers, Optional::empty,
+                new StorageRoots("dump folders", List.of(Path.of("data", "dumps"))));
     }
 
     /**
      * @param playback the LL-HLS publisher, when installed (sendEvent, HLS dumps)
-     * @param dumpRoot the folder HLS dumps must stay inside ({@code <data>/dumps})
+     * @param dumpRoots the folders HLS dumps must stay inside ({@code <data>/dumps} first, where
+     *                  relative paths resolve, then those of {@code KILN_DUMP_ROOTS})
      */
     public StreamControlService(VirtualHostRegistry model, DefaultStreamRegistry streams,
                                 Supplier<List<PullStreamProvider>> pullers,
-                                Supplier<Optional<PlaybackPublisher>> playback, Path dumpRoot) {
+                                Supplier<Optional<PlaybackPublisher>> playback, StorageRoots dumpRoots) {
         this.model = model;
         this.streams = streams;
         this.pullers = pullers;
         this.playback = playback;
-        this.dumpRoot = dumpRoot.toAbsolutePath().normalize();
+        this.dumpRoots = dumpRoots;
     }
 
     @Override
@@ -221,7 +224,7 @@ public final class StreamControlService extends StreamServiceGrpc.StreamServiceI
         Rpc.unary(out, () -> {
             LiveStream input = input(request.getVhost(), request.getApp(), request.getStream());
             StreamKey output = output(input, request.getOutputStreamName());
-            HlsDumpRequest dump = PlaybackRequests.dump(request, output, dumpRoot);
+            HlsDumpRequest dump = PlaybackRequests.dump(request, output, dumpRoots);
             publisher("HLS dumps").startHlsDump(dump);
             return Empty.getDefaultInstance();
         });

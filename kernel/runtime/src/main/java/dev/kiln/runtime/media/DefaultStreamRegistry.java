@@ -177,6 +177,11 @@ public final class DefaultStreamRegistry implements StreamRegistry, ModelListene
     }
 
     @Override
+    public synchronized List<LiveStream> outputs() {
+        return List.copyOf(outputs.values());
+    }
+
+    @Override
     public Optional<Map<String, Object>> publisherSettings(String vhost, String app, String publisher) {
         Application a;
         try {

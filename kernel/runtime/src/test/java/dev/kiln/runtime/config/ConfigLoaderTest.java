@@ -34,9 +34,17 @@ class ConfigLoaderTest {
         assertThat(c.accessToken()).isEqualTo("kiln-access-token");
         assertThat(c.dataDir()).isEqualTo(dir.resolve("work/data"));
         assertThat(c.pluginsDir()).isEqualTo(dir.resolve("home/plugins"));
+        assertThat(c.dumpRoots()).containsExactly(dir.resolve("work/data/dumps"));
         assertThat(c.vhosts()).hasSize(1);
         assertThat(c.vhosts().get(0).vhost().getName()).isEqualTo("default");
         assertThat(c.vhosts().get(0).apps().get(0).getName()).isEqualTo("app");
+    }
+
+    @Test
+    void dumpRootsAddTheFoldersOfKilnDumpRootsAfterTheDataFolders() throws Exception {
+        ServerConfig c = load(Map.of("KILN_DATA_DIR", "/var/kiln", "KILN_DUMP_ROOTS", "/srv/dumps: :rel/d:"), null);
+        assertThat(c.dumpRoots()).containsExactly(Path.of("/var/kiln/dumps"), Path.of("/srv/dumps"),
+                dir.resolve("work/rel/d"));
     }
 
     @Test

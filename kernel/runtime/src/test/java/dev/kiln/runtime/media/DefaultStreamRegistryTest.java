@@ -231,6 +231,17 @@ class DefaultStreamRegistryTest {
     }
 
     @Test
+    void everyLiveOutputStreamIsListedUntilItsInputEnds() {
+        assertThat(bus.outputs()).isEmpty();
+        StreamWriter w = publish(() -> {});
+        assertThat(bus.outputs()).isNotEmpty().containsExactlyElementsOf(bus.outputs("default", "app"))
+                .allSatisfy(o -> assertThat(o.isInput()).isFalse())
+                .allSatisfy(o -> assertThat(o.inputKey()).isEqualTo(KEY));
+        w.close();
+        assertThat(bus.outputs()).isEmpty();
+    }
+
+    @Test
     void aThrowingSinkIsDetachedAlone() throws Exception {
         StreamWriter w = publish(() -> {});
         w.setTracks(List.of(VIDEO));

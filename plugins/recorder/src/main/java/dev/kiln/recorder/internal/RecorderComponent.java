@@ -5,6 +5,7 @@ import dev.kiln.api.record.RecordingRequest;
 import dev.kiln.api.record.StreamRecorder;
 import dev.kiln.api.server.ServerSettings;
 import dev.kiln.api.state.StateStore;
+import dev.kiln.api.storage.StorageRoots;
 import dev.kiln.api.stream.LiveStream;
 import dev.kiln.api.stream.StreamListener;
 import dev.kiln.api.stream.StreamRegistry;
@@ -17,13 +18,9 @@ import dev.kiln.proto.v1.StartRecordRequest;
 import dev.kiln.proto.v1.StopRecordRequest;
 import dev.kiln.recorder.internal.api.RecordGrpcService;
 import dev.kiln.recorder.internal.mux.DefaultWriterFactory;
-import dev.kiln.recorder.internal.naming.RecordRoots;
 import dev.kiln.recorder.internal.task.Recorder;
 import io.grpc.stub.StreamObserver;
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,18 +47,9 @@ public final class RecorderComponent implements RecordServiceGrpc.AsyncService, 
         recorder.restore();
     }
 
-    static RecordRoots roots(ServerSettings settings) {
-        List<Path> roots = new ArrayList<>();
-        roots.add(settings.dataDir().resolve("records"));
-        String extra = System.getenv("KILN_RECORD_ROOTS");
-        if (extra != null) {
-            for (String p : extra.split(File.pathSeparator)) {
-                if (!p.isBlank()) {
-                    roots.add(Path.of(p.trim()));
-                }
-            }
-        }
-        return new RecordRoots(roots);
+    static StorageRoots roots(ServerSettings settings) {
+        return StorageRoots.of("record folders", settings.dataDir().resolve("records"),
+                System.getenv("KILN_RECORD_ROOTS"));
     }
 
     @Deactivate

@@ -24,7 +24,9 @@ import org.osgi.service.component.annotations.Reference;
  * The LL-HLS publisher as a Declarative Services component: serves HTTP playback on the
  * server's HTTP port (media bind address) on the kernel's event loops, packages every output
  * stream of applications that enable {@code llhls}, and offers the kernel the publisher SPI
- * (events, HLS dumps) and a stream listener, both delegating to {@link LlhlsPublisher}. Deactivation closes the port and every packager.
+ * (events, HLS dumps) and a stream listener, both delegating to {@link LlhlsPublisher}. Output
+ * streams already live when it starts (a hot deploy) are packaged too. Deactivation closes the
+ * port and every packager.
  */
 @Component(immediate = true, service = {StreamListener.class, PlaybackPublisher.class},
         property = PlaybackPublisher.PROTOCOL_PROPERTY + "=llhls")
@@ -50,6 +52,10 @@ public final class LlhlsComponent implements StreamListener, PlaybackPublisher {
             publisher.close();
             throw new UncheckedIOException(e.getMessage(), e);
         }
+        // Declarative Services registers this component's services before it is constructed,
+        // and the kernel hands events to it once it is: every stream is either listed here or
+        // announced afterwards (or both).
+        publisher.packageLiveStreams();
     }
 
     @Override

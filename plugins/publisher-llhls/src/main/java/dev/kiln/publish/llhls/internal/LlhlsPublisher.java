@@ -77,7 +77,11 @@ public final class LlhlsPublisher implements StreamListener, PlaybackPublisher, 
         StreamPackager packager = new StreamPackager(stream, settings);
         Entry e = new Entry(packager);
         synchronized (this) {
-            Entry old = entries.put(key, e);
+            Entry old = entries.get(key);
+            if (old != null && old.packager.stream() == stream) {
+                return; // packaged already: a stream live at start whose event also reached us
+            }
+            entries.put(key, e);
             if (old != null) {
                 closeEntry(old);
             }
@@ -94,6 +98,25 @@ public final class LlhlsPublisher implements StreamListener, PlaybackPublisher, 
         }
         log.info("LL-HLS output of {}: /{}/{}/llhls.m3u8 (parts {} s, segments {} s x {})", key, key.app(), key.name(),
                 settings.partTarget(), settings.segmentDuration(), settings.segmentCount());
+    }
+
+    /**
+     * Packages the output streams that were live before this publisher started (its bundle was
+     * installed or replaced while the server ran). Call it once the publisher is registered as
+     * a stream listener, or right before: a stream both listed here and announced by an event
+     * is packaged once, and one that ended meanwhile is dropped again.
+     */
+    public void packageLiveStreams() {
+        List<LiveStream> live = registry.outputs();
+        live.forEach(this::streamCreated);
+        for (LiveStream s : live) {
+            if (registry.findOutput(s.key()).orElse(null) != s) {
+                streamClosed(s); // ended before its close event could reach this publisher
+            }
+        }
+        if (!live.isEmpty()) {
+            log.info("LL-HLS publisher started with {} live output stream(s)", live.size());
+        }
     }
 
     @Override

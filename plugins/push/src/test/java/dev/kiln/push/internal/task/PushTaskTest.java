@@ -349,6 +349,11 @@ class PushTaskTest {
         }
 
         @Override
+        public List<LiveStream> outputs() {
+            return live == null ? List.of() : List.of(live);
+        }
+
+        @Override
         public String resolveVhost(String host) {
             return "default";
         }

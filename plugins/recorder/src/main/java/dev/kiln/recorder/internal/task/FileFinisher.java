@@ -1,9 +1,9 @@
 package dev.kiln.recorder.internal.task;
 
+import dev.kiln.api.storage.StorageRoots;
 import dev.kiln.recorder.internal.info.FileEntry;
 import dev.kiln.recorder.internal.info.InfoFile;
 import dev.kiln.recorder.internal.naming.MacroValues;
-import dev.kiln.recorder.internal.naming.RecordRoots;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 final class FileFinisher {
     private static final Logger log = LoggerFactory.getLogger(FileFinisher.class);
 
-    private final RecordRoots roots;
+    private final StorageRoots roots;
 
-    FileFinisher(RecordRoots roots) {
+    FileFinisher(StorageRoots roots) {
         this.roots = roots;
     }
 

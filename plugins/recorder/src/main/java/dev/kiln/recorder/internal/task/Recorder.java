@@ -7,6 +7,7 @@ import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.record.Recording;
 import dev.kiln.api.record.RecordingRequest;
 import dev.kiln.api.state.StateStore;
+import dev.kiln.api.storage.StorageRoots;
 import dev.kiln.api.stream.LiveStream;
 import dev.kiln.api.stream.StreamRegistry;
 import dev.kiln.proto.v1.ListRecordsRequest;
@@ -15,7 +16,6 @@ import dev.kiln.proto.v1.StartRecordRequest;
 import dev.kiln.proto.v1.StopRecordRequest;
 import dev.kiln.recorder.internal.mux.WriterFactory;
 import dev.kiln.recorder.internal.naming.MacroValues;
-import dev.kiln.recorder.internal.naming.RecordRoots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ public final class Recorder implements AutoCloseable {
     /** Recordings of input streams made through the SPI, by name; not stored. */
     private final Map<String, RecordingTask> external = new LinkedHashMap<>();
 
-    public Recorder(StreamRegistry streams, StateStore store, RecordRoots roots, WriterFactory writers, Clock clock) {
+    public Recorder(StreamRegistry streams, StateStore store, StorageRoots roots, WriterFactory writers, Clock clock) {
         this.streams = streams;
         this.validator = new TaskValidator(roots);
         this.ctx = new TaskContext(new TaskStore(store), roots, writers, clock, new FileFinisher(roots));

@@ -2,10 +2,10 @@ package dev.kiln.recorder.internal.task;
 
 import dev.kiln.api.error.InvalidArgumentException;
 import dev.kiln.api.media.StreamKey;
+import dev.kiln.api.storage.StorageRoots;
 import dev.kiln.proto.v1.StartRecordRequest;
 import dev.kiln.recorder.internal.mux.Container;
 import dev.kiln.recorder.internal.naming.PathTemplate;
-import dev.kiln.recorder.internal.naming.RecordRoots;
 import dev.kiln.recorder.internal.schedule.CronSchedule;
 
 /**
@@ -19,9 +19,9 @@ public final class TaskValidator {
     /** The default info file: one per task and stream, listing every file. */
     static final String DEFAULT_INFO = "${TransactionId}_${VirtualHost}_${Application}_${Stream}.xml";
 
-    private final RecordRoots roots;
+    private final StorageRoots roots;
 
-    public TaskValidator(RecordRoots roots) {
+    public TaskValidator(StorageRoots roots) {
         this.roots = roots;
     }
 

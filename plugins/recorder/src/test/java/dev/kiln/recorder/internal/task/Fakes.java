@@ -107,6 +107,11 @@ final class Fakes {
         }
 
         @Override
+        public List<LiveStream> outputs() {
+            return List.copyOf(outputs.values());
+        }
+
+        @Override
         public String resolveVhost(String host) {
             return "default";
         }

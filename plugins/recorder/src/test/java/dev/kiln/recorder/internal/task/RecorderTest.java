@@ -12,6 +12,7 @@ import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.record.RecordedFile;
 import dev.kiln.api.record.Recording;
 import dev.kiln.api.record.RecordingRequest;
+import dev.kiln.api.storage.StorageRoots;
 import java.util.concurrent.CopyOnWriteArrayList;
 import dev.kiln.proto.v1.ListRecordsRequest;
 import dev.kiln.proto.v1.RecordTask;
@@ -21,7 +22,6 @@ import dev.kiln.proto.v1.StreamSelector;
 import dev.kiln.recorder.internal.info.FileEntry;
 import dev.kiln.recorder.internal.info.InfoFile;
 import dev.kiln.api.media.Track;
-import dev.kiln.recorder.internal.naming.RecordRoots;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +40,8 @@ class RecorderTest {
     private final Fakes.Writers writers = new Fakes.Writers();
 
     private Recorder recorder() {
-        Recorder r = new Recorder(registry, store, new RecordRoots(List.of(dir.resolve("records"))), writers,
+        Recorder r = new Recorder(registry, store,
+                new StorageRoots("record folders", List.of(dir.resolve("records"))), writers,
                 Clock.systemDefaultZone());
         r.restore();
         return r;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.api.error.InvalidArgumentException;
+import dev.kiln.api.storage.StorageRoots;
 import dev.kiln.proto.v1.StartRecordRequest;
 import dev.kiln.proto.v1.StreamSelector;
 import dev.kiln.recorder.internal.mux.Container;
-import dev.kiln.recorder.internal.naming.RecordRoots;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class TaskValidatorTest {
     Path dir;
 
     private TaskSpec validate(StartRecordRequest.Builder b) {
-        return new TaskValidator(new RecordRoots(List.of(dir.resolve("records")))).validate(b.build());
+        return new TaskValidator(new StorageRoots("record folders", List.of(dir.resolve("records")))).validate(b.build());
     }
 
     private static StartRecordRequest.Builder request() {

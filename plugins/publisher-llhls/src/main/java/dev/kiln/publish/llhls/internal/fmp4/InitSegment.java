@@ -78,6 +78,15 @@ public final class InitSegment {
                 esds(w, t.config());
                 w.end();
             }
+            case OPUS -> {
+                OpusConfig opus = OpusConfig.of(t).orElseThrow(() ->
+                        new IllegalArgumentException("Opus track without a usable OpusHead: " + t));
+                w.start("Opus");
+                w.zeros(6).u16(1).zeros(8).u16(opus.channels()).u16(16).u16(0).u16(0)
+                        .u32((long) TrackFormat.OPUS_TIMESCALE << 16);
+                opus.write(w);
+                w.end();
+            }
             default -> throw new IllegalArgumentException("cannot package " + t.codec());
         }
     }

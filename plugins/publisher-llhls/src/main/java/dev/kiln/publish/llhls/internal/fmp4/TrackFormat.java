@@ -8,13 +8,16 @@ import java.util.Optional;
 
 /**
  * How one track is packaged: its fMP4 timescale and its RFC 6381 codec string. Only codecs
- * CMAF players take from this packager are accepted: H.264, H.265 and AAC.
+ * CMAF players take from this packager are accepted: H.264, H.265, AAC and Opus.
  *
  * @param track     the kernel's track
- * @param timescale the media timescale in the init segment (90 kHz video, the sample rate audio)
- * @param codecs    the CODECS attribute value, e.g. {@code avc1.64001f} or {@code mp4a.40.2}
+ * @param timescale the media timescale in the init segment (90 kHz video, the sample rate for
+ *                  AAC, 48 kHz for Opus whatever its input rate)
+ * @param codecs    the CODECS attribute value, e.g. {@code avc1.64001f}, {@code mp4a.40.2}, {@code opus}
  */
 public record TrackFormat(Track track, int timescale, String codecs) {
+    /** Opus in ISO BMFF is timed at 48 kHz, the rate its decoder outputs. */
+    public static final int OPUS_TIMESCALE = 48_000;
 
     /** The format of a track, or empty when its codec or configuration cannot be packaged. */
     public static Optional<TrackFormat> of(Track t) {
@@ -37,6 +40,8 @@ public record TrackFormat(Track track, int timescale, String codecs) {
                 }
                 int aot = (c[0] & 0xFF) >>> 3;
                 return Optional.of(new TrackFormat(t, t.sampleRate(), "mp4a.40." + aot));
+            case OPUS:
+                return OpusConfig.of(t).map(o -> new TrackFormat(t, OPUS_TIMESCALE, "opus"));
             default:
                 return Optional.empty();
         }

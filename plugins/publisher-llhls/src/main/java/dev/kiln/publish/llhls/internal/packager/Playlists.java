@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +22,10 @@ public final class Playlists {
     private Playlists() {}
 
     /**
-     * The multivariant playlist: one variant per video track, each with every audio track as an
-     * alternative rendition (grouped by codec); an audio-only stream gets one variant per audio
-     * track.
+     * The multivariant playlist: the audio tracks as alternative renditions, one group per
+     * codec (AAC first, the codec every HLS player takes), and for each video track one variant
+     * per audio group, whose CODECS name that group's codec; an audio-only stream gets one
+     * variant per audio track.
      */
     public static String multivariant(StreamPackager stream) {
         List<TrackPackager> video = new ArrayList<>();
@@ -38,10 +40,12 @@ public final class Playlists {
                 audioGroups.computeIfAbsent(t.format().codecs(), c -> new ArrayList<>()).add(t);
             }
         }
+        List<List<TrackPackager>> groups = new ArrayList<>(audioGroups.values());
+        groups.sort(Comparator.comparing(g -> !g.get(0).format().codecs().startsWith("mp4a")));
         StringBuilder b = new StringBuilder(512);
         b.append("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n");
         if (video.isEmpty()) {
-            for (List<TrackPackager> group : audioGroups.values()) {
+            for (List<TrackPackager> group : groups) {
                 for (TrackPackager a : group) {
                     b.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(bitrate(a))
                             .append(",CODECS=\"").append(a.format().codecs()).append("\"\n")
@@ -50,45 +54,47 @@ public final class Playlists {
             }
             return b.toString();
         }
-        String groupId = null;
-        TrackPackager firstAudio = null;
-        int g = 0;
-        for (List<TrackPackager> group : audioGroups.values()) {
-            String id = "audio_" + g++;
+        for (int g = 0; g < groups.size(); g++) {
             boolean first = true;
-            for (TrackPackager a : group) {
-                b.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(id).append("\",NAME=\"")
+            for (TrackPackager a : groups.get(g)) {
+                b.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio_").append(g).append("\",NAME=\"")
                         .append(a.format().track().name().isEmpty() ? "audio_" + a.trackId() : a.format().track().name())
                         .append("\",DEFAULT=").append(first ? "YES" : "NO").append(",AUTOSELECT=YES");
                 if (a.format().track().channels() > 0) {
                     b.append(",CHANNELS=\"").append(a.format().track().channels()).append('"');
                 }
                 b.append(",URI=\"").append(a.playlistName()).append("\"\n");
-                if (groupId == null) {
-                    groupId = id;
-                    firstAudio = a;
-                }
                 first = false;
             }
         }
         for (TrackPackager v : video) {
-            long bw = bitrate(v) + (firstAudio == null ? 0 : bitrate(firstAudio));
-            b.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(bw).append(",AVERAGE-BANDWIDTH=").append(bw);
-            if (v.format().track().width() > 0) {
-                b.append(",RESOLUTION=").append(v.format().track().width()).append('x')
-                        .append(v.format().track().height());
+            if (groups.isEmpty()) {
+                variant(b, v, null, null);
             }
-            b.append(",CODECS=\"").append(v.format().codecs());
-            if (firstAudio != null) {
-                b.append(',').append(firstAudio.format().codecs());
+            for (int g = 0; g < groups.size(); g++) {
+                variant(b, v, groups.get(g).get(0), "audio_" + g);
             }
-            b.append('"');
-            if (groupId != null) {
-                b.append(",AUDIO=\"").append(groupId).append('"');
-            }
-            b.append('\n').append(v.playlistName()).append('\n');
         }
         return b.toString();
+    }
+
+    /** One video variant, with the audio group {@code groupId} whose first track is {@code audio}. */
+    private static void variant(StringBuilder b, TrackPackager v, TrackPackager audio, String groupId) {
+        long bw = bitrate(v) + (audio == null ? 0 : bitrate(audio));
+        b.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(bw).append(",AVERAGE-BANDWIDTH=").append(bw);
+        if (v.format().track().width() > 0) {
+            b.append(",RESOLUTION=").append(v.format().track().width()).append('x')
+                    .append(v.format().track().height());
+        }
+        b.append(",CODECS=\"").append(v.format().codecs());
+        if (audio != null) {
+            b.append(',').append(audio.format().codecs());
+        }
+        b.append('"');
+        if (groupId != null) {
+            b.append(",AUDIO=\"").append(groupId).append('"');
+        }
+        b.append('\n').append(v.playlistName()).append('\n');
     }
 
     private static long bitrate(TrackPackager t) {

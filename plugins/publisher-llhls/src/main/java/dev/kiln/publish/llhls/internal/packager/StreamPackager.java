@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The LL-HLS output of one output stream: a {@link StreamSink} on the media bus that feeds one
  * {@link TrackPackager} per packageable track, wakes the requests parked on a future part and
  * tells the stream's HLS dumps about completed segments. Tracks the packager cannot package
- * (Opus, VP8, …) are left out with a log line.
+ * (VP8, VP9, AV1, MP3, …) are left out with a log line.
  */
 public final class StreamPackager implements StreamSink, TrackPackager.Listener {
     private static final Logger log = LoggerFactory.getLogger(StreamPackager.class);

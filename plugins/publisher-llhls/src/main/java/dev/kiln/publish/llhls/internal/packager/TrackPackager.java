@@ -187,7 +187,8 @@ public final class TrackPackager {
     /** The stream ended: what is held becomes a last part and segment. */
     public void finish() {
         if (pending != null) {
-            long d = lastDuration > 0 ? lastDuration : format.isVideo() ? format.timescale() / 30 : AAC_FRAME;
+            long d = lastDuration > 0 ? lastDuration : format.isVideo() ? format.timescale() / 30
+                    : format.codec() == Codec.OPUS ? format.timescale() / 50 : AAC_FRAME;
             partSamples.add(new Sample(pending.dts(), (int) d, pending.cts(), pending.keyframe(), pending.data()));
             long end = pending.dts() + d;
             pending = null;

@@ -70,6 +70,64 @@ class Fmp4Test {
         assertThat(a[asc + 3]).isEqualTo(ASC[1]);
     }
 
+    /** An OpusHead as FFmpeg's libopus encoder writes it: stereo, pre-skip 312, 48 kHz input. */
+    static final byte[] OPUS_HEAD = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1, 2, 0x38, 0x01,
+        (byte) 0x80, (byte) 0xBB, 0, 0, 0, 0, 0};
+
+    @Test
+    void opusTracksGetAnOpusSampleEntryWithADopsBoxAt48Khz() {
+        Track t = Track.audio(2, Codec.OPUS, 24000, 24000, 2, OPUS_HEAD);
+        TrackFormat f = TrackFormat.of(t).orElseThrow();
+        assertThat(f.codecs()).isEqualTo("opus");
+        assertThat(f.timescale()).isEqualTo(48_000);
+        byte[] init = InitSegment.of(f);
+        assertThat(Boxes.find(init, "moov/trak/mdia/mdhd").orElseThrow().payload().getInt(12)).isEqualTo(48_000);
+        Boxes.Box stsd = Boxes.find(init, "moov/trak/mdia/minf/stbl/stsd").orElseThrow();
+        ByteBuffer entry = ByteBuffer.wrap(init, stsd.offset() + 16, stsd.size() - 16);
+        int entrySize = entry.getInt();
+        assertThat(new String(init, entry.position(), 4, StandardCharsets.ISO_8859_1)).isEqualTo("Opus");
+        ByteBuffer audio = ByteBuffer.wrap(init, entry.position() + 4, entrySize - 8).slice();
+        assertThat(audio.getShort(6)).as("data reference index").isEqualTo((short) 1);
+        assertThat(audio.getShort(16)).as("channel count").isEqualTo((short) 2);
+        assertThat(audio.getShort(18)).as("sample size").isEqualTo((short) 16);
+        assertThat(audio.getInt(24) >>> 16).as("sample rate").isEqualTo(48_000);
+        // dOps follows the 28-byte AudioSampleEntry fields: big-endian, version 0
+        ByteBuffer dops = audio.position(28).slice();
+        assertThat(dops.getInt(0)).as("dOps size").isEqualTo(8 + 11);
+        assertThat(new String(init, stsd.offset() + 16 + 8 + 28 + 4, 4, StandardCharsets.ISO_8859_1)).isEqualTo("dOps");
+        assertThat(dops.get(8)).as("version").isEqualTo((byte) 0);
+        assertThat(dops.get(9)).as("output channels").isEqualTo((byte) 2);
+        assertThat(dops.getShort(10)).as("pre-skip").isEqualTo((short) 312);
+        assertThat(dops.getInt(12)).as("input sample rate").isEqualTo(48_000);
+        assertThat(dops.getShort(16)).as("output gain").isZero();
+        assertThat(dops.get(18)).as("channel mapping family").isZero();
+    }
+
+    @Test
+    void opusChannelMappingIsCopiedAndAMalformedOpusHeadIsNotPackaged() {
+        byte[] head = new byte[19 + 2 + 6];
+        System.arraycopy(OPUS_HEAD, 0, head, 0, 19);
+        head[9] = 6;
+        head[18] = 1; // family 1: 5.1
+        byte[] table = {4, 2, 0, 4, 1, 2, 3, 5};
+        System.arraycopy(table, 0, head, 19, table.length);
+        byte[] init = InitSegment.of(TrackFormat.of(Track.audio(2, Codec.OPUS, 48000, 48000, 6, head)).orElseThrow());
+        String text = new String(init, StandardCharsets.ISO_8859_1);
+        int dops = text.indexOf("dOps") - 4;
+        assertThat(ByteBuffer.wrap(init).getInt(dops)).isEqualTo(8 + 11 + table.length);
+        assertThat(java.util.Arrays.copyOfRange(init, dops + 8 + 11, dops + 8 + 11 + table.length)).isEqualTo(table);
+
+        byte[] bad = OPUS_HEAD.clone();
+        bad[0] = 'X';
+        assertThat(TrackFormat.of(Track.audio(2, Codec.OPUS, 48000, 48000, 2, bad))).isEmpty();
+        byte[] noTable = head.clone();
+        assertThat(TrackFormat.of(Track.audio(2, Codec.OPUS, 48000, 48000, 6,
+                java.util.Arrays.copyOf(noTable, 20)))).isEmpty();
+        byte[] stereoWithoutMapping = OPUS_HEAD.clone();
+        stereoWithoutMapping[9] = 3; // family 0 allows one or two channels only
+        assertThat(TrackFormat.of(Track.audio(2, Codec.OPUS, 48000, 48000, 3, stereoWithoutMapping))).isEmpty();
+    }
+
     @Test
     void hevcTracksGetAnHvc1SampleEntry() {
         byte[] hvcc = new byte[23];

@@ -158,6 +158,35 @@ class PackagerTest {
     }
 
     @Test
+    void anOpusTrackIsPackagedAt48KhzAndGetsAVariantOfItsOwn() {
+        byte[] head = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1, 2, 0x38, 0x01, (byte) 0x80, (byte) 0xBB, 0, 0, 0, 0, 0};
+        Track opus = Track.audio(2, Codec.OPUS, 1000, 48000, 2, head);
+        StreamPackager p = new StreamPackager(new FakeStream(), LlhlsSettings.DEFAULTS);
+        p.onTracks(List.of(VIDEO, opus, AUDIO)); // Opus declared before AAC
+        assertThat(p.tracks()).extracting(t -> t.format().codecs()).containsExactly("avc1.64001f", "opus", "mp4a.40.2");
+        List<MediaPacket> packets = new ArrayList<>();
+        for (int i = 0; i < 7 * 50; i++) { // 20 ms frames, millisecond timestamps
+            packets.add(new MediaPacket(2, i * 20L, i * 20L, true, new HeapPayload(new byte[] {(byte) 0xFC, 1})));
+        }
+        packets.forEach(p::onPacket);
+        feed(p, 0, 7);
+        TrackPackager track = p.track(2).orElseThrow();
+        Segment first = track.window().segments().get(0);
+        assertThat(first.duration()).isCloseTo(6.0, org.assertj.core.data.Offset.offset(0.05));
+        var trun = Boxes.find(first.parts().get(0).data(), "moof/traf/trun").orElseThrow().payload();
+        assertThat(trun.getInt(4 + 4 + 4)).as("first sample duration, 48 kHz units").isEqualTo(960);
+
+        String master = Playlists.multivariant(p);
+        assertThat(master).contains(
+                "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio_0\",NAME=\"audio_1\"",
+                "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio_1\",NAME=\"audio_2\"",
+                "URI=\"chunklist_2_audio_llhls.m3u8\"",
+                "CODECS=\"avc1.64001f,mp4a.40.2\",AUDIO=\"audio_0\"\nchunklist_0_video_llhls.m3u8\n",
+                "CODECS=\"avc1.64001f,opus\",AUDIO=\"audio_1\"\nchunklist_0_video_llhls.m3u8\n");
+        assertThat(master.indexOf("mp4a.40.2")).as("the AAC variant first").isLessThan(master.indexOf(",opus"));
+    }
+
+    @Test
     void aRenderedPlaylistIsSharedUntilTheStreamChanges() {
         StreamPackager p = packager(LlhlsSettings.DEFAULTS);
         feed(p, 0, 7);
