@@ -41,6 +41,7 @@ public final class RtmpServer implements AutoCloseable {
   private final PublishListenerFactory listenerFactory;
   private final int readTimeoutSeconds;
   private final Set<RtmpSession> sessions = ConcurrentHashMap.newKeySet();
+  private ReadBuffers readBuffers;
   private Channel serverChannel;
 
   /** A server on NIO channels; the groups must be NIO groups. */
@@ -94,14 +95,17 @@ public final class RtmpServer implements AutoCloseable {
     if (serverChannel != null) {
       throw new IllegalStateException("RTMP server already started");
     }
+    readBuffers = new ReadBuffers();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 128)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, readBuffers)
         .childHandler(new RtmpChannelInitializer(listenerFactory, sessions, readTimeoutSeconds));
     ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
     if (!bound.isSuccess()) {
+      readBuffers.close();
       Throwable cause = bound.cause();
       throw new IOException("cannot listen for RTMP on " + host + ":" + port + ": "
           + (cause == null ? "unknown error" : cause.getMessage()), cause);
@@ -141,5 +145,6 @@ public final class RtmpServer implements AutoCloseable {
     for (RtmpSession session : open) {
       session.closeFuture().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     }
+    readBuffers.close();
   }
 }

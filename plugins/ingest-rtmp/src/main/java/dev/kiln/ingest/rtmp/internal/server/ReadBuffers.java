@@ -1,0 +1,66 @@
+package dev.kiln.ingest.rtmp.internal.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Where RTMP connections read into: one direct buffer per event loop thread, used again by
+ * every read on that thread. The chunk decoder copies each message's payload out of a read
+ * before the read returns, so a read buffer lives for one pass through the pipeline; taking a
+ * fresh buffer from the allocator for each of them cost more than the read itself at hundreds
+ * of publishers.
+ *
+ * <p>A read gets a duplicate of its thread's buffer only while nothing else holds that buffer
+ * (its reference count is back to one: every earlier read was released). A handler that keeps a
+ * read past its pass (the handshake or the chunk decoder waiting for the rest of a header
+ * keeps the input it cannot decode yet) holds a reference, and the following reads on that
+ * thread come from the allocator until it lets go. Everything happens on the connection's
+ * event loop thread, so the check and the use cannot race.
+ */
+final class ReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator implements AutoCloseable {
+  /** Bytes one read may take: more than a whole video frame of a typical stream. */
+  static final int SIZE = 64 * 1024;
+
+  private final ConcurrentMap<Thread, ByteBuf> byThread = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  ReadBuffers() {
+    super(16);
+  }
+
+  @Override
+  public RecvByteBufAllocator.Handle newHandle() {
+    return new MaxMessageHandle() {
+      private ByteBuf shared;
+
+      @Override
+      public ByteBuf allocate(ByteBufAllocator alloc) {
+        if (shared == null && !closed) {
+          shared = byThread.computeIfAbsent(Thread.currentThread(), t -> Unpooled.directBuffer(SIZE, SIZE));
+        }
+        if (shared != null && shared.refCnt() == 1 && !closed) {
+          return shared.retainedDuplicate();
+        }
+        return alloc.ioBuffer(SIZE);
+      }
+
+      @Override
+      public int guess() {
+        return SIZE;
+      }
+    };
+  }
+
+  /** Lets go of the per-thread buffers (a read still in flight keeps its own until released). */
+  @Override
+  public void close() {
+    closed = true;
+    byThread.values().forEach(ByteBuf::release);
+    byThread.clear();
+  }
+}
