@@ -58,7 +58,7 @@ class OmeEnvelopeTest {
                                   "[{\"name\":\"taken\"},{\"name\":\"hd\"}]"), 207,
                      "[{\"statusCode\":409,\"message\":\"Conflict\"}," +
                      "{\"statusCode\":200,\"message\":\"OK\"," +
-                     "\"response\":{\"name\":\"hd\",\"outputStreamName\":\"\"}}]");
+                     "\"response\":{\"name\":\"hd\",\"outputStreamName\":\"\",\"playlists\":[]}}]");
     }
 
     @Test

@@ -28,14 +28,15 @@ class TranscodingTest {
 
     @Test
     void defaultValuesArePrintedButUnsetOptionalFieldsAreNot() {
-        // VideoEncode has only bypass set: its optional fields stay out; the empty images list is [].
+        // VideoEncode has only bypass set: its optional fields stay out; the empty images and
+        // playlists lists are [].
         assertAnswer(gateway.get("/v1/vhosts/default/apps/app/outputProfiles/bypass_stream"), 200,
                      "{\"statusCode\":200,\"message\":\"OK\",\"response\":{" +
                      "\"name\":\"bypass_stream\",\"outputStreamName\":\"${OriginStreamName}\"," +
                      "\"encodes\":{\"videos\":[{\"bypass\":true}]," +
                      "\"audios\":[{\"name\":\"opus\",\"codec\":\"opus\",\"bitrate\":128000," +
                      "\"bypassIfMatch\":{\"codec\":\"eq\"}}]," +
-                     "\"images\":[]}}}");
+                     "\"images\":[]},\"playlists\":[]}}");
     }
 
     @Test

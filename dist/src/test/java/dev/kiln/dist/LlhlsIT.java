@@ -36,7 +36,8 @@ import org.w3c.dom.NodeList;
  * The LL-HLS publisher end to end: ffmpeg publishes H.264 + AAC (key frame every second) over
  * RTMP, the playlists, parts and segments are fetched over HTTP from the playback port and
  * checked, ffprobe plays the stream from its playlist, an ID3 event sent through the REST API
- * shows up in an emsg box, an HLS dump writes playable files and its info XML, and the viewer
+ * shows up in an emsg box, an HLS dump writes playable files and its info XML, an output
+ * profile's declared playlist lists only its renditions (served and dumped), and the viewer
  * is counted in the statistics.
  */
 class LlhlsIT {
@@ -352,6 +353,58 @@ class LlhlsIT {
             long seqFull = (long) number(get(chunklist).text(), "#EXT-X-MEDIA-SEQUENCE:(\\d+)");
             long seqDelta = (long) number(delta, "#EXT-X-MEDIA-SEQUENCE:(\\d+)");
             assertThat(seqDelta).isLessThanOrEqualTo(seqFull + 1);
+        }
+    }
+
+    @Test
+    void aDeclaredPlaylistListsOnlyItsRenditionsAndIsDumped() throws Exception {
+        KilnApi api = KILN.api();
+        ApiAssertions.batch(api.post("/v1/vhosts/default/apps", """
+                [{"name": "abr", "type": "live",
+                  "outputProfiles": {"outputProfile": [{"name": "pt", "outputStreamName": "${OriginStreamName}",
+                      "encodes": {"videos": [{"name": "bypass_video", "bypass": true}],
+                                  "audios": [{"name": "aac", "bypass": true}]},
+                      "playlists": [{"name": "ABR", "fileName": "abr", "options": {"webrtcAutoAbr": false},
+                          "renditions": [{"name": "hd", "video": "bypass_video", "audio": "aac"},
+                                         {"name": "radio", "audio": "aac"}]}]}]},
+                  "publishers": {"llhls": {"chunkDuration": 0.5, "segmentDuration": 1}}}]
+                """), 200, 200);
+        JsonNode profile = ok(api.get("/v1/vhosts/default/apps/abr/outputProfiles/pt"));
+        assertThat(profile.path("playlists").path(0).path("fileName").asText()).isEqualTo("abr");
+        assertThat(profile.path("playlists").path(0).path("renditions").path(1).path("audio").asText()).isEqualTo("aac");
+        JsonNode refused = ApiAssertions.batch(api.post("/v1/vhosts/default/apps/abr/outputProfiles", """
+                [{"name": "bad", "outputStreamName": "${OriginStreamName}_bad",
+                  "encodes": {"videos": [{"name": "v", "bypass": true}]},
+                  "playlists": [{"fileName": "x", "renditions": [{"video": "v"}, {"video": "nope"}]}]}]
+                """), 400, 400);
+        assertThat(refused.get(0).path("message").asText()).contains("[playlists[0].renditions[1].video]", "nope");
+
+        try (FfmpegPublisher abr = FfmpegPublisher.start(KILN.process().workDir().resolve("publishers"),
+                "rtmp://127.0.0.1:" + KILN.process().rtmpPort() + "/abr/s", "160x120", "ultrafast",
+                List.of("-g", "30", "-keyint_min", "30"))) {
+            String master = KILN.process().await("the abr playlist", LIMIT, () -> get("/abr/s/abr.m3u8"),
+                    f -> f.status == 200).text();
+            assertThat(master.lines().filter(l -> l.startsWith("#EXT-X-STREAM-INF:")).toList())
+                    .as("two variants in\n%s", master).hasSize(2);
+            assertThat(master).contains(
+                    "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio_0\",NAME=\"aac\"",
+                    "CODECS=\"avc1.", "mp4a.40.2\",AUDIO=\"audio_0\"\nchunklist_0_video_llhls.m3u8\n",
+                    "CODECS=\"mp4a.40.2\"\nchunklist_1_audio_llhls.m3u8\n");
+            MediaProbe probe = MediaProbe.ofUrl("http://127.0.0.1:" + KILN.process().httpPort() + "/abr/s/abr.m3u8");
+            assertThat(probe.codecs()).contains("h264", "aac");
+            assertThat(get("/abr/s/other.m3u8").status).isEqualTo(404);
+
+            ok(api.post("/v1/vhosts/default/apps/abr/streams/s:startHlsDump",
+                    "{\"outputStreamName\":\"s\",\"id\":\"abr\",\"outputPath\":\"abr\",\"playlist\":[\"abr.m3u8\"]}"));
+            Path dumped = KILN.process().dataDir().resolve("dumps/abr/abr.m3u8");
+            KILN.process().await("the dumped abr playlist", LIMIT, () -> Files.exists(dumped), e -> e);
+            ok(api.post("/v1/vhosts/default/apps/abr/streams/s:stopHlsDump",
+                    "{\"outputStreamName\":\"s\",\"id\":\"abr\"}"));
+            String dump = Files.readString(dumped);
+            assertThat(dump).as("the declared playlist, not all tracks")
+                    .startsWith(master.substring(0, master.indexOf("#EXT-X-STREAM-INF")))
+                    .endsWith("CODECS=\"mp4a.40.2\"\nchunklist_1_audio_llhls.m3u8\n");
+            assertThat(dump.split("#EXT-X-STREAM-INF:", -1)).hasSize(3);
         }
     }
 

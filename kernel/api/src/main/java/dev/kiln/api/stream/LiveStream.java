@@ -80,6 +80,14 @@ public interface LiveStream {
         };
     }
 
+    /**
+     * The multivariant playlists the output profile declares for this output stream; empty for
+     * an input stream or a profile that declares none.
+     */
+    default List<OutputPlaylist> playlists() {
+        return List.of();
+    }
+
     /** Asks the source to disconnect (the REST API's DELETE). */
     void disconnect();
 }

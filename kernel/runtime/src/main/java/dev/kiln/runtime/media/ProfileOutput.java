@@ -4,6 +4,7 @@ import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.media.Track;
 import dev.kiln.api.stream.LiveStream;
+import dev.kiln.api.stream.OutputPlaylist;
 import dev.kiln.api.stream.OutputTrackStatus;
 import dev.kiln.api.stream.StreamSink;
 import dev.kiln.api.stream.Subscription;
@@ -92,6 +93,15 @@ final class ProfileOutput implements LiveStream {
             }
             transcoder = null;
         }
+    }
+
+    @Override
+    public List<OutputPlaylist> playlists() {
+        return profile.getPlaylistsList().stream()
+                .map(p -> new OutputPlaylist(p.getName(), p.getFileName(), p.getRenditionsList().stream()
+                        .map(r -> new OutputPlaylist.Rendition(r.getName(), r.getVideo(), r.getAudio()))
+                        .toList()))
+                .toList();
     }
 
     BusInput input() {

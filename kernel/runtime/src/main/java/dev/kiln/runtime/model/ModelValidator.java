@@ -6,6 +6,8 @@ import dev.kiln.proto.v1.AudioEncode;
 import dev.kiln.proto.v1.BypassIfMatch;
 import dev.kiln.proto.v1.ImageEncode;
 import dev.kiln.proto.v1.OutputProfile;
+import dev.kiln.proto.v1.Playlist;
+import dev.kiln.proto.v1.Rendition;
 import dev.kiln.proto.v1.VideoEncode;
 import dev.kiln.proto.v1.VirtualHost;
 import java.util.HashSet;
@@ -25,6 +27,8 @@ public final class ModelValidator {
     private static final Set<String> AUDIO_CODECS = Set.of("aac", "opus", "mp3");
     private static final Set<String> IMAGE_CODECS = Set.of("jpeg", "jpg", "png", "webp");
     private static final Set<String> MATCH_OPS = Set.of("eq", "lte", "gte");
+    /** A playlist's file name: one path segment, served with ".m3u8" appended. */
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private ModelValidator() {}
 
@@ -112,6 +116,49 @@ public final class ModelValidator {
         for (ImageEncode img : p.getEncodes().getImagesList()) {
             String at = where + ": [encodes.images[" + i++ + "]]";
             checkCodec(at, img.hasCodec() ? img.getCodec() : null, IMAGE_CODECS);
+        }
+        checkPlaylists(where, p);
+    }
+
+    /** Playlists: unique plain file names, renditions naming encodes of the same profile. */
+    private static void checkPlaylists(String where, OutputProfile p) {
+        Set<String> videos = new HashSet<>();
+        p.getEncodes().getVideosList().forEach(v -> videos.add(v.getName()));
+        Set<String> audios = new HashSet<>();
+        p.getEncodes().getAudiosList().forEach(a -> audios.add(a.getName()));
+        Set<String> files = new HashSet<>();
+        for (int i = 0; i < p.getPlaylistsCount(); i++) {
+            Playlist pl = p.getPlaylists(i);
+            String at = where + ": [playlists[" + i + "]";
+            String file = pl.getFileName();
+            if (file.isEmpty()) {
+                throw new InvalidArgumentException(at + ".fileName] is required");
+            }
+            if (!FILE_NAME.matcher(file).matches() || file.startsWith("chunklist_")) {
+                throw new InvalidArgumentException(at + ".fileName] \"" + file + "\" is invalid: use 1 to 64"
+                        + " letters, digits, '_' or '-' (no \".m3u8\", not starting with \"chunklist_\")");
+            }
+            if (!files.add(file)) {
+                throw new InvalidArgumentException(at + ".fileName] \"" + file + "\" appears twice");
+            }
+            if (pl.getRenditionsCount() == 0) {
+                throw new InvalidArgumentException(at + ".renditions] must have at least one item");
+            }
+            for (int r = 0; r < pl.getRenditionsCount(); r++) {
+                Rendition rd = pl.getRenditions(r);
+                String rat = at + ".renditions[" + r + "]";
+                if (rd.getVideo().isEmpty() && rd.getAudio().isEmpty()) {
+                    throw new InvalidArgumentException(rat + "] needs [video] or [audio]");
+                }
+                if (!rd.getVideo().isEmpty() && !videos.contains(rd.getVideo())) {
+                    throw new InvalidArgumentException(rat + ".video] \"" + rd.getVideo()
+                            + "\" names no video encode of this profile");
+                }
+                if (!rd.getAudio().isEmpty() && !audios.contains(rd.getAudio())) {
+                    throw new InvalidArgumentException(rat + ".audio] \"" + rd.getAudio()
+                            + "\" names no audio encode of this profile");
+                }
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.kiln.api.media.MediaPacket;
 import dev.kiln.api.media.StreamKey;
 import dev.kiln.api.media.Track;
 import dev.kiln.api.stream.LiveStream;
+import dev.kiln.api.stream.OutputPlaylist;
 import dev.kiln.api.stream.PublishRequest;
 import dev.kiln.api.stream.StreamSink;
 import dev.kiln.api.stream.StreamWriter;
@@ -239,6 +240,34 @@ class DefaultStreamRegistryTest {
                 .allSatisfy(o -> assertThat(o.inputKey()).isEqualTo(KEY));
         w.close();
         assertThat(bus.outputs()).isEmpty();
+    }
+
+    @Test
+    void anOutputStreamCarriesItsProfilesPlaylists() throws Exception {
+        var profile = dev.kiln.proto.v1.OutputProfile.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().merge("""
+                {"name": "p", "outputStreamName": "${OriginStreamName}_p",
+                 "encodes": {"videos": [{"name": "v", "bypass": true}], "audios": [{"name": "a", "bypass": true}]},
+                 "playlists": [{"name": "ABR", "fileName": "abr",
+                                "renditions": [{"name": "hd", "video": "v", "audio": "a"}, {"audio": "a"}]}]}
+                """, profile);
+        SqliteStateStore other = SqliteStateStore.open(dir.resolve("other.db"));
+        var model = VirtualHostRegistry.load(List.of(new DeclaredVirtualHost(
+                VirtualHost.newBuilder().setName("default").setHost(Host.newBuilder().addNames("*")).build(),
+                List.of(Application.newBuilder().setName("app").setOutputProfiles(
+                        dev.kiln.proto.v1.OutputProfiles.newBuilder().addOutputProfile(profile)).build()))), other);
+        var registry = new DefaultStreamRegistry(model, events, Clock.systemUTC(), Duration.ofSeconds(30));
+        try {
+            StreamWriter w = registry.publish(new PublishRequest(KEY, "Rtmp", "", () -> {}));
+            LiveStream out = registry.findOutput(new StreamKey("default", "app", "cam_p")).orElseThrow();
+            assertThat(out.playlists()).containsExactly(new OutputPlaylist("ABR", "abr", List.of(
+                    new OutputPlaylist.Rendition("hd", "v", "a"), new OutputPlaylist.Rendition("", "", "a"))));
+            assertThat(registry.findInput(KEY).orElseThrow().playlists()).isEmpty();
+            w.close();
+        } finally {
+            registry.close();
+            other.close();
+        }
     }
 
     @Test

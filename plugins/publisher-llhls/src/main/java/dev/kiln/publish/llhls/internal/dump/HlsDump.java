@@ -191,7 +191,7 @@ public final class HlsDump implements StreamPackager.SegmentListener {
         for (String name : request.playlists()) {
             Path m = dir.resolve(name);
             if (!listed.contains(m)) {
-                writeText(m, Playlists.multivariant(stream));
+                writeText(m, Playlists.multivariant(stream, name).orElseGet(() -> Playlists.multivariant(stream)));
                 listed.add(m);
                 info.add(m.toString());
             }

@@ -132,10 +132,10 @@ final class PlaybackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                              Out out) {
         LlhlsSettings s = stream.settings();
         long blockMillis = Math.round(3000 * s.segmentDuration());
-        if (file.equals("llhls.m3u8") || file.equals("playlist.m3u8")) {
+        if (Playlists.isMultivariant(stream, file)) {
             whenReady(out, stream, () -> stream.isReady() || stream.isEnded(), blockMillis,
                     () -> stream.isReady()
-                            ? playlist(Playlists.multivariant(stream))
+                            ? playlist(Playlists.multivariant(stream, file).orElseThrow())
                             : Reply.text(HttpResponseStatus.NOT_FOUND, "The stream has no playable media yet"),
                     HttpResponseStatus.NOT_FOUND);
             return;

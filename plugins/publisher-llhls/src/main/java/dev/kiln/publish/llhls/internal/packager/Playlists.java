@@ -1,5 +1,6 @@
 package dev.kiln.publish.llhls.internal.packager;
 
+import dev.kiln.api.stream.OutputPlaylist;
 import dev.kiln.publish.llhls.internal.LlhlsSettings;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Renders the multivariant playlist of a stream and the media playlists of its tracks. */
 public final class Playlists {
@@ -20,6 +22,106 @@ public final class Playlists {
     private static final long GUESS_AUDIO = 128_000;
 
     private Playlists() {}
+
+    /** The file name of the all-tracks multivariant playlist, unless a declared playlist takes it. */
+    public static final String DEFAULT_FILE = "llhls";
+
+    /**
+     * The multivariant playlist served as {@code file} (e.g. {@code abr.m3u8}): a playlist the
+     * output profile declares with that file name, or the all-tracks playlist for
+     * {@code llhls.m3u8} / {@code playlist.m3u8} when none is declared as {@code llhls}
+     * ({@code playlist.m3u8} is an alias of {@code llhls.m3u8}).
+     */
+    public static Optional<String> multivariant(StreamPackager stream, String file) {
+        if (!file.endsWith(".m3u8")) {
+            return Optional.empty();
+        }
+        String base = file.substring(0, file.length() - ".m3u8".length());
+        Optional<OutputPlaylist> declared = declared(stream, base);
+        if (declared.isPresent()) {
+            return Optional.of(multivariant(stream, declared.get()));
+        }
+        if (base.equals("playlist")) {
+            declared = declared(stream, DEFAULT_FILE);
+            if (declared.isPresent()) {
+                return Optional.of(multivariant(stream, declared.get()));
+            }
+        }
+        if (base.equals(DEFAULT_FILE) || base.equals("playlist")) {
+            return Optional.of(multivariant(stream));
+        }
+        return Optional.empty();
+    }
+
+    /** True when {@code file} names a multivariant playlist of the stream. */
+    public static boolean isMultivariant(StreamPackager stream, String file) {
+        if (!file.endsWith(".m3u8")) {
+            return false;
+        }
+        String base = file.substring(0, file.length() - ".m3u8".length());
+        return base.equals(DEFAULT_FILE) || base.equals("playlist") || declared(stream, base).isPresent();
+    }
+
+    /** The playlist the output profile declares with this file name (without {@code .m3u8}). */
+    public static Optional<OutputPlaylist> declared(StreamPackager stream, String fileName) {
+        return stream.stream().playlists().stream().filter(p -> p.fileName().equals(fileName)).findFirst();
+    }
+
+    /**
+     * A declared playlist: one variant per rendition, in order. A rendition's audio track is an
+     * {@code EXT-X-MEDIA} rendition of a group of its own (shared by renditions naming the same
+     * audio encode), its video track the variant; an audio-only rendition is a variant of its
+     * audio track. A rendition whose tracks are missing or have no parts yet is left out, and a
+     * missing audio track leaves a video-only variant.
+     */
+    public static String multivariant(StreamPackager stream, OutputPlaylist playlist) {
+        StringBuilder b = new StringBuilder(512);
+        b.append("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        Map<Integer, String> groups = new LinkedHashMap<>();
+        StringBuilder variants = new StringBuilder(256);
+        for (OutputPlaylist.Rendition r : playlist.renditions()) {
+            TrackPackager v = named(stream, r.video(), true);
+            TrackPackager a = named(stream, r.audio(), false);
+            if (v == null && a == null) {
+                continue;
+            }
+            if (v == null) {
+                variants.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(bitrate(a))
+                        .append(",CODECS=\"").append(a.format().codecs()).append("\"\n")
+                        .append(a.playlistName()).append('\n');
+                continue;
+            }
+            String groupId = null;
+            if (a != null) {
+                groupId = groups.get(a.trackId());
+                if (groupId == null) {
+                    groupId = "audio_" + groups.size();
+                    groups.put(a.trackId(), groupId);
+                    b.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(groupId).append("\",NAME=\"")
+                            .append(r.audio()).append("\",DEFAULT=YES,AUTOSELECT=YES");
+                    if (a.format().track().channels() > 0) {
+                        b.append(",CHANNELS=\"").append(a.format().track().channels()).append('"');
+                    }
+                    b.append(",URI=\"").append(a.playlistName()).append("\"\n");
+                }
+            }
+            variant(variants, v, a, groupId);
+        }
+        return b.append(variants).toString();
+    }
+
+    /** The packaged track of this encode name and kind that has parts, or null. */
+    private static TrackPackager named(StreamPackager stream, String encode, boolean video) {
+        if (encode.isEmpty()) {
+            return null;
+        }
+        for (TrackPackager t : stream.tracks()) {
+            if (t.format().isVideo() == video && t.format().track().name().equals(encode) && t.window().hasParts()) {
+                return t;
+            }
+        }
+        return null;
+    }
 
     /**
      * The multivariant playlist: the audio tracks as alternative renditions, one group per

@@ -10,6 +10,7 @@ import dev.kiln.api.media.Track;
 import dev.kiln.api.publish.Id3Frame;
 import dev.kiln.api.publish.PlaybackEvent;
 import dev.kiln.api.stream.LiveStream;
+import dev.kiln.api.stream.OutputPlaylist;
 import dev.kiln.api.stream.StreamSink;
 import dev.kiln.api.stream.Subscription;
 import dev.kiln.api.stream.TrackStats;
@@ -335,6 +336,21 @@ class PackagerTest {
 
     /** An output stream that is only a key (the packager is fed directly). */
     static final class FakeStream implements LiveStream {
+        private final List<OutputPlaylist> playlists;
+
+        FakeStream() {
+            this(List.of());
+        }
+
+        FakeStream(List<OutputPlaylist> playlists) {
+            this.playlists = playlists;
+        }
+
+        @Override
+        public List<OutputPlaylist> playlists() {
+            return playlists;
+        }
+
         @Override
         public StreamKey key() {
             return new StreamKey("default", "app", "s");
