@@ -41,7 +41,11 @@ final class ReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator implement
       @Override
       public ByteBuf allocate(ByteBufAllocator alloc) {
         if (shared == null && !closed) {
-          shared = byThread.computeIfAbsent(Thread.currentThread(), t -> Unpooled.directBuffer(SIZE, SIZE));
+          Thread thread = Thread.currentThread();
+          shared = byThread.computeIfAbsent(thread, t -> Unpooled.directBuffer(SIZE, SIZE));
+          if (closed && byThread.remove(thread, shared)) {
+            shared.release(); // added after close() let go of the others
+          }
         }
         if (shared != null && shared.refCnt() == 1 && !closed) {
           return shared.retainedDuplicate();
