@@ -7,6 +7,7 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.IntConsumer;
 
 /**
  * Where RTMP connections read into: one direct buffer per event loop thread, used again by
@@ -21,6 +22,10 @@ import java.util.concurrent.ConcurrentMap;
  * keeps the input it cannot decode yet) holds a reference, and the following reads on that
  * thread come from the allocator until it lets go. Everything happens on the connection's
  * event loop thread, so the check and the use cannot race.
+ *
+ * <p>{@link #countingInto} gives one connection a handle that also reports each read's size:
+ * counting where the socket is read costs nothing per read, where a counting handler at the
+ * head of the pipeline costs a pass through it.
  */
 final class ReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator implements AutoCloseable {
   /** Bytes one read may take: more than a whole video frame of a typical stream. */
@@ -35,27 +40,19 @@ final class ReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator implement
 
   @Override
   public RecvByteBufAllocator.Handle newHandle() {
-    return new MaxMessageHandle() {
-      private ByteBuf shared;
+    return new SharedBufferHandle(null);
+  }
 
+  /**
+   * The allocator for one connection: reads as {@link #newHandle()} does, and passes the size
+   * of every read that got bytes to {@code received}, on the connection's event loop.
+   */
+  RecvByteBufAllocator countingInto(IntConsumer received) {
+    ReadBuffers shared = this;
+    return new DefaultMaxMessagesRecvByteBufAllocator(maxMessagesPerRead()) {
       @Override
-      public ByteBuf allocate(ByteBufAllocator alloc) {
-        if (shared == null && !closed) {
-          Thread thread = Thread.currentThread();
-          shared = byThread.computeIfAbsent(thread, t -> Unpooled.directBuffer(SIZE, SIZE));
-          if (closed && byThread.remove(thread, shared)) {
-            shared.release(); // added after close() let go of the others
-          }
-        }
-        if (shared != null && shared.refCnt() == 1 && !closed) {
-          return shared.retainedDuplicate();
-        }
-        return alloc.ioBuffer(SIZE);
-      }
-
-      @Override
-      public int guess() {
-        return SIZE;
+      public RecvByteBufAllocator.Handle newHandle() {
+        return shared.new SharedBufferHandle(received);
       }
     };
   }
@@ -66,5 +63,42 @@ final class ReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator implement
     closed = true;
     byThread.values().forEach(ByteBuf::release);
     byThread.clear();
+  }
+
+  private final class SharedBufferHandle extends MaxMessageHandle {
+    private final IntConsumer received;
+    private ByteBuf shared;
+
+    SharedBufferHandle(IntConsumer received) {
+      this.received = received;
+    }
+
+    @Override
+    public ByteBuf allocate(ByteBufAllocator alloc) {
+      if (shared == null && !closed) {
+        Thread thread = Thread.currentThread();
+        shared = byThread.computeIfAbsent(thread, t -> Unpooled.directBuffer(SIZE, SIZE));
+        if (closed && byThread.remove(thread, shared)) {
+          shared.release(); // added after close() let go of the others
+        }
+      }
+      if (shared != null && shared.refCnt() == 1 && !closed) {
+        return shared.retainedDuplicate();
+      }
+      return alloc.ioBuffer(SIZE);
+    }
+
+    @Override
+    public int guess() {
+      return SIZE;
+    }
+
+    @Override
+    public void lastBytesRead(int bytes) {
+      super.lastBytesRead(bytes);
+      if (bytes > 0 && received != null) {
+        received.accept(bytes);
+      }
+    }
   }
 }

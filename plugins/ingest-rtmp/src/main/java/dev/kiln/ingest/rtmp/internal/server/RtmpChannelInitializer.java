@@ -8,13 +8,13 @@ import dev.kiln.ingest.rtmp.internal.session.RtmpSession;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Builds one connection's pipeline: inbound byte counter, read timeout, handshake (removes
- * itself when done), chunk encoder and decoder, session.
+ * Sets up one connection: its reads go to the shared read buffers and are counted for the
+ * session, a {@link ReadTimeout} watches it, and its pipeline is handshake (removes itself when
+ * done), chunk encoder and decoder, session. Nothing else sits in the pipeline: every handler
+ * there is a step for every read.
  */
 public final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
   /** By default, a connection that sends nothing for this long is closed (handshake included). */
@@ -22,24 +22,27 @@ public final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
 
   private final PublishListenerFactory listenerFactory;
   private final Set<RtmpSession> sessions;
+  private final ReadBuffers readBuffers;
   private final int readTimeoutSeconds;
 
-  RtmpChannelInitializer(PublishListenerFactory listenerFactory, Set<RtmpSession> sessions) {
-    this(listenerFactory, sessions, READ_TIMEOUT_SECONDS);
+  RtmpChannelInitializer(PublishListenerFactory listenerFactory, Set<RtmpSession> sessions,
+      ReadBuffers readBuffers) {
+    this(listenerFactory, sessions, readBuffers, READ_TIMEOUT_SECONDS);
   }
 
   RtmpChannelInitializer(PublishListenerFactory listenerFactory, Set<RtmpSession> sessions,
-      int readTimeoutSeconds) {
+      ReadBuffers readBuffers, int readTimeoutSeconds) {
     this.listenerFactory = listenerFactory;
     this.sessions = sessions;
+    this.readBuffers = readBuffers;
     this.readTimeoutSeconds = readTimeoutSeconds;
   }
 
   @Override
   protected void initChannel(Channel ch) {
     RtmpSession session = new RtmpSession(listenerFactory);
-    ch.pipeline().addLast("bytes-in", session.byteCounter());
-    ch.pipeline().addLast("read-timeout", new ReadTimeoutHandler(readTimeoutSeconds, TimeUnit.SECONDS));
+    ch.config().setRecvByteBufAllocator(readBuffers.countingInto(session::countReceived));
+    ReadTimeout.watch(ch, session, readTimeoutSeconds);
     configure(ch.pipeline(), session);
     sessions.add(session);
     ch.closeFuture().addListener(f -> sessions.remove(session));

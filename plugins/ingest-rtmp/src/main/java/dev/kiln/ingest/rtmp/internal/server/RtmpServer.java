@@ -101,8 +101,8 @@ public final class RtmpServer implements AutoCloseable {
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 128)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, readBuffers)
-        .childHandler(new RtmpChannelInitializer(listenerFactory, sessions, readTimeoutSeconds));
+        .childHandler(
+            new RtmpChannelInitializer(listenerFactory, sessions, readBuffers, readTimeoutSeconds));
     ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       readBuffers.close();

@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -41,7 +40,7 @@ public final class RtmpSession extends ChannelInboundHandlerAdapter {
 
   private final PublishListenerFactory listenerFactory;
   private final CommandProcessor commands = new CommandProcessor(this);
-  private final ByteCounter bytesIn = new ByteCounter();
+  private long bytesIn;
   private volatile Channel channel;
   private ChannelHandlerContext ctx;
 
@@ -77,20 +76,19 @@ public final class RtmpSession extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The handler that counts this connection's inbound bytes for {@link #bytesReceived()}: put it
-   * at the head of the pipeline, before the handshake.
+   * Counts bytes read from the socket; the connection's read handle calls it for every read
+   * (the handshake and chunk headers included), on the connection's event loop.
    */
-  public ChannelHandler byteCounter() {
-    return bytesIn;
+  public void countReceived(int bytes) {
+    bytesIn += bytes;
   }
 
   /**
-   * Bytes received on the connection so far, as read from the socket (handshake and chunk
-   * headers included); 0 when {@link #byteCounter()} is not in the pipeline. Call it on the
-   * connection's event loop (listener calls come there).
+   * Bytes received on the connection so far, as {@link #countReceived} counted them. Call it on
+   * the connection's event loop (listener calls come there).
    */
   public long bytesReceived() {
-    return bytesIn.total();
+    return bytesIn;
   }
 
   /** Completes when the connection is closed. */

@@ -31,23 +31,23 @@ public final class WireClient implements AutoCloseable {
   public WireClient(PublishListenerFactory factory) {
     session = new RtmpSession(factory);
     server = new EmbeddedChannel();
-    server.pipeline().addLast("bytes-in", session.byteCounter());
     RtmpChannelInitializer.configure(server.pipeline(), session);
   }
 
   /** Plain C0 C1 C2. */
   public WireClient handshake() {
-    ByteBuf bytes = Unpooled.buffer(3073).writeByte(3).writeZero(1536).writeZero(1536);
-    server.writeInbound(bytes);
+    sendRaw(Unpooled.buffer(3073).writeByte(3).writeZero(1536).writeZero(1536));
     return this;
   }
 
+  /** Delivers bytes as one socket read would: counted for the session, then into the pipeline. */
   public void sendRaw(ByteBuf bytes) {
+    session.countReceived(bytes.readableBytes());
     server.writeInbound(bytes);
   }
 
   public void send(RtmpMessage message) {
-    server.writeInbound(encode(message));
+    sendRaw(encode(message));
   }
 
   /** The chunks a client would send for {@code message} (not sent). */
