@@ -4,6 +4,9 @@ import static dev.kiln.dist.ApiAssertions.names;
 import static dev.kiln.dist.ApiAssertions.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,6 +33,18 @@ class LifecycleIT {
                 .noneMatch(line -> line.matches("\\S+ ERROR .*"));
         assertThat(kiln.log()).as("bin/kiln lets Netty free direct buffers on release, without the JDK's cleaner")
                 .contains("Direct buffers: freed on release (no cleaner)");
+        assertThat(kiln.log()).as("bin/kiln puts the heap on transparent huge pages where the kernel offers them (%s)",
+                        transparentHugePages())
+                .contains(transparentHugePages().contains("[never]")
+                        ? "Java heap: on small pages" : "Java heap: on transparent huge pages");
+    }
+
+    private static String transparentHugePages() {
+        try {
+            return Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")).trim();
+        } catch (IOException e) {
+            return "[never] (not readable: " + e.getMessage() + ")";
+        }
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.kiln.runtime;
 import dev.kiln.runtime.config.ConfigException;
 import dev.kiln.runtime.config.ConfigLoader;
 import dev.kiln.runtime.config.ServerConfig;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.netty.util.internal.PlatformDependent;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +39,7 @@ public final class KilnMain {
         }
         log.info("Event loops: {} (KILN_EVENT_LOOPS)", System.getProperty(EVENT_LOOPS_PROPERTY));
         logDirectBuffers();
+        logHeapPages();
         String version = KilnMain.class.getPackage().getImplementationVersion();
         log.info("Kiln {} starting (config {}, data {}, plugins {})", version == null ? "dev" : version,
                 configFile, config.dataDir(), config.pluginsDir());
@@ -75,6 +78,17 @@ public final class KilnMain {
             log.warn("Direct buffers: left to the JDK's cleaner, which costs CPU on the media path; "
                     + "start Kiln with bin/kiln, or add --add-opens=java.base/java.nio=ALL-UNNAMED "
                     + "-Dio.netty.tryReflectionSetAccessible=true to the JVM options");
+        }
+    }
+
+    /** Says whether the heap asked for transparent huge pages (bin/kiln does where the kernel offers them). */
+    private static void logHeapPages() {
+        HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        if (vm != null && "true".equals(vm.getVMOption("UseTransparentHugePages").getValue())) {
+            log.info("Java heap: on transparent huge pages");
+        } else {
+            log.info("Java heap: on small pages (the kernel's transparent huge pages are off, or "
+                    + "-XX:+UseTransparentHugePages is not set)");
         }
     }
 
