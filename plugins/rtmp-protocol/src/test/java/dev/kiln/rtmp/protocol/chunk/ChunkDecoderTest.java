@@ -300,6 +300,54 @@ class ChunkDecoderTest {
   }
 
   @Test
+  void readsMaySplitTheWireAnywhereEvenInsideHeaders() {
+    // Short messages on two chunk streams, extended timestamps and 3-byte chunk stream ids:
+    // headers of every length. Every pair of split points up to 24 bytes apart (more than the
+    // longest header) makes three reads.
+    ByteBuf all = Unpooled.buffer();
+    header0(all, 2, 0, 4, MessageType.SET_CHUNK_SIZE, 0);
+    all.writeInt(16);
+    header0(all, 6, 0xFFFFFF + 10, 20, MessageType.VIDEO, 1);
+    all.writeBytes(bytes(16, 21));
+    header0(all, 400, 5, 3, MessageType.AUDIO, 1);
+    all.writeBytes(bytes(3, 22));
+    basic(all, 3, 6);
+    all.writeInt(0xFFFFFF + 10);
+    all.writeBytes(bytes(4, 23));
+    basic(all, 2, 400);
+    all.writeMedium(7);
+    all.writeBytes(bytes(3, 24));
+    byte[] video = new byte[20];
+    System.arraycopy(bytes(16, 21), 0, video, 0, 16);
+    System.arraycopy(bytes(4, 23), 0, video, 16, 4);
+    int length = all.readableBytes();
+    for (int first = 0; first <= length; first++) {
+      for (int second = first; second <= Math.min(length, first + 24); second++) {
+        channel = new EmbeddedChannel(new ChunkDecoder());
+        channel.writeInbound(all.retainedSlice(0, first));
+        channel.writeInbound(all.retainedSlice(first, second - first));
+        channel.writeInbound(all.retainedSlice(second, length - second));
+        List<RtmpMessage> messages = readAll();
+        try {
+          String reads = "reads split at " + first + " and " + second;
+          assertThat(messages).as(reads).hasSize(3);
+          assertThat(ByteBufUtil.getBytes(messages.get(0).content())).as(reads).isEqualTo(bytes(3, 22));
+          assertThat(ByteBufUtil.getBytes(messages.get(1).content())).as(reads).isEqualTo(video);
+          assertThat(messages.get(1).timestamp()).as(reads).isEqualTo(0xFFFFFF + 10);
+          assertThat(messages.get(2).chunkStreamId()).as(reads).isEqualTo(400);
+          assertThat(messages.get(2).timestamp()).as(reads).isEqualTo(12);
+          assertThat(ByteBufUtil.getBytes(messages.get(2).content())).as(reads).isEqualTo(bytes(3, 24));
+        } finally {
+          messages.forEach(RtmpMessage::release);
+          channel.finishAndReleaseAll();
+          channel = null;
+        }
+      }
+    }
+    all.release();
+  }
+
+  @Test
   void acknowledgesEachWindowOfBytes() {
     ChunkDecoder decoder = new ChunkDecoder(ChunkDecoder.DEFAULT_MAX_MESSAGE_SIZE, 3073);
     channel = new EmbeddedChannel(decoder);
