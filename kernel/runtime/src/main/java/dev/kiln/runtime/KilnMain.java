@@ -1,9 +1,9 @@
 package dev.kiln.runtime;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.kiln.runtime.config.ConfigException;
 import dev.kiln.runtime.config.ConfigLoader;
 import dev.kiln.runtime.config.ServerConfig;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.netty.util.internal.PlatformDependent;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

@@ -48,11 +48,11 @@ final class ReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator implement
    * of every read that got bytes to {@code received}, on the connection's event loop.
    */
   RecvByteBufAllocator countingInto(IntConsumer received) {
-    ReadBuffers shared = this;
+    ReadBuffers buffers = this;
     return new DefaultMaxMessagesRecvByteBufAllocator(maxMessagesPerRead()) {
       @Override
       public RecvByteBufAllocator.Handle newHandle() {
-        return shared.new SharedBufferHandle(received);
+        return buffers.new SharedBufferHandle(received);
       }
     };
   }
