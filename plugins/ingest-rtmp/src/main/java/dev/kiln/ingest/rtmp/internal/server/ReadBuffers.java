@@ -23,38 +23,25 @@ import java.util.function.IntConsumer;
  * thread come from the allocator until it lets go. Everything happens on the connection's
  * event loop thread, so the check and the use cannot race.
  *
- * <p>{@link #countingInto} gives one connection a handle that also reports each read's size:
- * counting where the socket is read costs nothing per read, where a counting handler at the
- * head of the pipeline costs a pass through it.
+ * <p>Each connection gets its allocator from {@link #countingInto}, whose handle also reports
+ * each read's size: counting where the socket is read costs nothing per read, where a counting
+ * handler at the head of the pipeline costs a pass through it.
  */
-final class ReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator implements AutoCloseable {
+final class ReadBuffers implements AutoCloseable {
   /** Bytes one read may take: more than a whole video frame of a typical stream. */
   static final int SIZE = 64 * 1024;
+  /** Reads per wake-up of a connection before the event loop turns to the next one. */
+  private static final int MAX_READS_PER_WAKEUP = 16;
 
   private final ConcurrentMap<Thread, ByteBuf> byThread = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  ReadBuffers() {
-    super(16);
-  }
-
-  @Override
-  public RecvByteBufAllocator.Handle newHandle() {
-    return new SharedBufferHandle(null);
-  }
-
   /**
-   * The allocator for one connection: reads as {@link #newHandle()} does, and passes the size
-   * of every read that got bytes to {@code received}, on the connection's event loop.
+   * The allocator for one connection: its reads go into the shared buffers, and the size of
+   * every read that got bytes goes to {@code received}, on the connection's event loop.
    */
   RecvByteBufAllocator countingInto(IntConsumer received) {
-    ReadBuffers buffers = this;
-    return new DefaultMaxMessagesRecvByteBufAllocator(maxMessagesPerRead()) {
-      @Override
-      public RecvByteBufAllocator.Handle newHandle() {
-        return buffers.new SharedBufferHandle(received);
-      }
-    };
+    return new ConnectionReads(received);
   }
 
   /** Lets go of the per-thread buffers (a read still in flight keeps its own until released). */
@@ -65,39 +52,48 @@ final class ReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator implement
     byThread.clear();
   }
 
-  private final class SharedBufferHandle extends MaxMessageHandle {
+  private final class ConnectionReads extends DefaultMaxMessagesRecvByteBufAllocator {
     private final IntConsumer received;
-    private ByteBuf shared;
 
-    SharedBufferHandle(IntConsumer received) {
+    ConnectionReads(IntConsumer received) {
+      super(MAX_READS_PER_WAKEUP);
       this.received = received;
     }
 
     @Override
-    public ByteBuf allocate(ByteBufAllocator alloc) {
-      if (shared == null && !closed) {
-        Thread thread = Thread.currentThread();
-        shared = byThread.computeIfAbsent(thread, t -> Unpooled.directBuffer(SIZE, SIZE));
-        if (closed && byThread.remove(thread, shared)) {
-          shared.release(); // added after close() let go of the others
+    public RecvByteBufAllocator.Handle newHandle() {
+      return new SharedBufferHandle();
+    }
+
+    private final class SharedBufferHandle extends MaxMessageHandle {
+      private ByteBuf shared;
+
+      @Override
+      public ByteBuf allocate(ByteBufAllocator alloc) {
+        if (shared == null && !closed) {
+          Thread thread = Thread.currentThread();
+          shared = byThread.computeIfAbsent(thread, t -> Unpooled.directBuffer(SIZE, SIZE));
+          if (closed && byThread.remove(thread, shared)) {
+            shared.release(); // added after close() let go of the others
+          }
         }
+        if (shared != null && shared.refCnt() == 1 && !closed) {
+          return shared.retainedDuplicate();
+        }
+        return alloc.ioBuffer(SIZE);
       }
-      if (shared != null && shared.refCnt() == 1 && !closed) {
-        return shared.retainedDuplicate();
+
+      @Override
+      public int guess() {
+        return SIZE;
       }
-      return alloc.ioBuffer(SIZE);
-    }
 
-    @Override
-    public int guess() {
-      return SIZE;
-    }
-
-    @Override
-    public void lastBytesRead(int bytes) {
-      super.lastBytesRead(bytes);
-      if (bytes > 0 && received != null) {
-        received.accept(bytes);
+      @Override
+      public void lastBytesRead(int bytes) {
+        super.lastBytesRead(bytes);
+        if (bytes > 0) {
+          received.accept(bytes);
+        }
       }
     }
   }
