@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * conclusion is only considered with a valid cookie, and only {@link #HANDSHAKES_PER_SECOND}
  * per source address are looked at. Packets for unknown socket ids, from another address than
  * the connection's caller, or malformed, are dropped and counted. All of it, and every
- * connection's timers, run on the socket's event loop.
+ * connection's timers, run on the socket's event loop. The timer that drives them ticks only
+ * while a connection is open: an idle listener does not wake its event loop.
  */
 public final class SrtServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 9999;
@@ -129,7 +130,6 @@ public final class SrtServer implements AutoCloseable {
           + (cause == null ? "unknown error" : cause.getMessage()), cause);
     }
     channel = bound.channel();
-    ticker = channel.eventLoop().scheduleAtFixedRate(this::tick, TICK_MICROS, TICK_MICROS, TimeUnit.MICROSECONDS);
     LOG.info("SRT ingest listening on {} (UDP){}", channel.localAddress(),
         passphrase == null ? "" : ", encrypted streams only");
   }
@@ -173,9 +173,7 @@ public final class SrtServer implements AutoCloseable {
       return;
     }
     c.eventLoop().submit(() -> {
-      if (ticker != null) {
-        ticker.cancel(false);
-      }
+      stopTicking();
       for (SrtConnection conn : new ArrayList<>(connections.values())) {
         conn.closeNow("SRT server stopped", true);
       }
@@ -227,6 +225,29 @@ public final class SrtServer implements AutoCloseable {
   void removed(SrtConnection conn) {
     connections.remove(conn.socketId(), conn);
     byCaller.remove(callerKey(conn.peer(), conn.peerSocketId()), conn);
+    if (connections.isEmpty()) {
+      stopTicking();
+    }
+  }
+
+  /** Whether the connections' timer runs (read on the event loop). */
+  boolean ticking() {
+    Channel c = channel;
+    return c != null && c.eventLoop().submit(() -> ticker != null).syncUninterruptibly().getNow();
+  }
+
+  private void startTicking() {
+    if (ticker == null) {
+      ticker = channel.eventLoop()
+          .scheduleAtFixedRate(this::tick, TICK_MICROS, TICK_MICROS, TimeUnit.MICROSECONDS);
+    }
+  }
+
+  private void stopTicking() {
+    if (ticker != null) {
+      ticker.cancel(false);
+      ticker = null;
+    }
   }
 
   private void tick() {
@@ -412,6 +433,7 @@ public final class SrtServer implements AutoCloseable {
       conn.accepted(streamId, listener, bytes.retainedDuplicate());
       connections.put(socketId, conn);
       byCaller.put(callerKey(sender, hs.socketId()), conn);
+      startTicking();
       send(bytes, sender, true);
       LOG.info("SRT {}: connected, stream id '{}', latency {} ms{}", sender, streamId, latencyMs,
           cipher == null ? "" : ", AES-" + km.keyLength() * 8);

@@ -78,12 +78,14 @@ class SrtServerIT {
   @Test
   void ffmpegPublishesAndTheWholeTransportStreamArrives() throws Exception {
     int port = start(null);
+    assertThat(server.ticking()).as("timer of a listener without connections").isFalse();
     FfmpegTool.Result r = FfmpegTool.runFfmpeg(FFMPEG_LIMIT,
         publishArgs(3, "srt://127.0.0.1:" + port + "?streamid=default/app/s1&latency=120000"));
     assertThat(r.exitCode()).as("ffmpeg: %s", r.output()).isZero();
     CollectingAcceptor.Stream s = acceptor.await("default/app/s1", Duration.ofSeconds(1));
     s.awaitClosed(Duration.ofSeconds(5));
     assertThat(s.closeReason).contains("shut");
+    assertThat(server.ticking()).as("timer once the last connection closed").isFalse();
     String probed = probe(s.data());
     assertThat(probed).startsWith("h264,90\naac,");
     assertThat(s.data().length % 188).isZero();
