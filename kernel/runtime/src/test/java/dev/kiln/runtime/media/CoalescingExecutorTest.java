@@ -76,6 +76,52 @@ class CoalescingExecutorTest {
     }
 
     @Test
+    void theFirstTaskOfAQuietBusRunsAtOnceAndTheBatchThreadLeavesWhenIdle() throws Exception {
+        CoalescingExecutor executor = new CoalescingExecutor(pool, timer, 1000, 1);
+        CountDownLatch ran = new CountDownLatch(1);
+        long start = System.nanoTime();
+        executor.execute(ran::countDown);
+        assertTrue(ran.await(5, TimeUnit.SECONDS));
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waitedMillis < 500, "a task on a quiet bus waited " + waitedMillis + " ms, not an interval");
+        assertEquals(1, executor.runners(), "the batch thread sleeps out the interval, waiting for more");
+
+        CoalescingExecutor quick = new CoalescingExecutor(pool, timer, 2, 1);
+        quick.execute(() -> { });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (quick.runners() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(0, quick.runners(), "the batch thread went back to the pool after 10 empty looks");
+    }
+
+    @Test
+    void tasksQueuedWhileTheBatchThreadSleepsWaitForItsNextLook() throws Exception {
+        CoalescingExecutor executor = new CoalescingExecutor(pool, timer, 300, 4);
+        CountDownLatch first = new CountDownLatch(1);
+        executor.execute(first::countDown);
+        assertTrue(first.await(5, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (executor.sleeping() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, executor.sleeping(), "the batch thread sleeps after its first look");
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        CountDownLatch rest = new CountDownLatch(3);
+        long queued = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            executor.execute(() -> {
+                threads.add(Thread.currentThread().getName());
+                rest.countDown();
+            });
+        }
+        assertTrue(rest.await(5, TimeUnit.SECONDS));
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queued);
+        assertTrue(waitedMillis >= 100, "tasks ran " + waitedMillis + " ms after being queued: nothing woke the thread");
+        assertEquals(1, threads.size(), "one batch thread: " + threads);
+    }
+
+    @Test
     void aTaskThatThrowsDoesNotStopTheBatch() throws Exception {
         CoalescingExecutor executor = new CoalescingExecutor(pool, timer, 5, 1);
         CountDownLatch after = new CountDownLatch(1);
