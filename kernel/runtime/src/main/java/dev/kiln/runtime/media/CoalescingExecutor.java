@@ -173,28 +173,12 @@ final class CoalescingExecutor implements Executor {
     }
 
     private void runBatches() {
-        int idle = 0;
         try {
-            while (true) {
-                boolean ran = runWaiting();
-                lastProgressNanos = System.nanoTime();
-                if (shutdown) {
-                    // Finish here what a racing execute() added, then leave.
-                    if (waiting.get() == 0) {
-                        return;
-                    }
-                    continue;
-                }
-                idle = ran ? 0 : idle + 1;
-                if (idle > 0 && (idle >= IDLE_INTERVALS || runners.get() > 1)) {
-                    return;
-                }
-                sleeping.incrementAndGet();
-                LockSupport.parkNanos(this, intervalNanos);
-                sleeping.decrementAndGet();
-                if (Thread.interrupted() && shutdown) {
-                    return;
-                }
+            // The loop stays this small because it runs in the interpreter until the JIT
+            // compiles it on the stack, which takes minutes at one turn per interval.
+            int idle = 0;
+            while (idle >= 0) {
+                idle = look(idle);
             }
         } finally {
             runners.decrementAndGet();
@@ -203,6 +187,29 @@ final class CoalescingExecutor implements Executor {
                 submitRunner();
             }
         }
+    }
+
+    /**
+     * One look at the queue: runs what waits, then sleeps out the interval.
+     *
+     * @param idle empty looks in a row so far
+     * @return empty looks in a row now, or -1 when this batch thread should leave
+     */
+    private int look(int idle) {
+        boolean ran = runWaiting();
+        lastProgressNanos = System.nanoTime();
+        if (shutdown) {
+            // Finish here what a racing execute() added, then leave.
+            return waiting.get() == 0 ? -1 : 0;
+        }
+        int empty = ran ? 0 : idle + 1;
+        if (empty > 0 && (empty >= IDLE_INTERVALS || runners.get() > 1)) {
+            return -1;
+        }
+        sleeping.incrementAndGet();
+        LockSupport.parkNanos(this, intervalNanos);
+        sleeping.decrementAndGet();
+        return Thread.interrupted() && shutdown ? -1 : empty;
     }
 
     /** Runs the waiting tasks; false when there were none. */

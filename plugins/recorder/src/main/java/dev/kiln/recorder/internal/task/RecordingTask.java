@@ -329,6 +329,17 @@ public final class RecordingTask {
             this.stream = stream;
         }
 
+        /** The selected track with this id, or null (a loop: it runs for every packet). */
+        private Track selectedTrack(int id) {
+            for (int i = 0, n = tracks.size(); i < n; i++) {
+                Track t = tracks.get(i);
+                if (t.id() == id) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
         long baseMillis(long mediaMillis) {
             if (base == Long.MIN_VALUE) {
                 base = mediaMillis;
@@ -364,7 +375,7 @@ public final class RecordingTask {
                     if (session != this || progress.state != TaskState.RECORDING || tracks.isEmpty()) {
                         return;
                     }
-                    Track t = tracks.stream().filter(x -> x.id() == p.trackId()).findFirst().orElse(null);
+                    Track t = selectedTrack(p.trackId());
                     if (t == null) {
                         return;
                     }

@@ -9,13 +9,20 @@ import java.nio.file.Path;
 /**
  * Cuts PES packets and tables into 188-byte transport packets, straight into one direct buffer
  * that goes to the file when it is full (its size is a whole number of packets) or when asked.
- * Keeps a continuity counter per counter slot. Nothing here allocates after construction.
+ * Keeps a continuity counter per counter slot. Nothing here allocates after construction, and
+ * headers, PCRs and stuffing go in as whole words and runs, not byte by byte: every media byte
+ * the recorder writes passes through here.
  */
 final class TsPackets {
     static final int SIZE = 188;
     static final byte SYNC = 0x47;
     private static final int PAYLOAD = SIZE - 4;
     private static final int PCR_BYTES = 6;
+    private static final byte[] STUFFING = new byte[PAYLOAD];
+
+    static {
+        java.util.Arrays.fill(STUFFING, (byte) 0xFF);
+    }
 
     private final Path file;
     private final FileChannel channel;
@@ -48,14 +55,11 @@ final class TsPackets {
     /** An adaptation-field-only packet carrying a PCR; the continuity counter does not move. */
     void pcrOnly(int pid, int slot, long pcrBase) {
         room();
-        out.put(SYNC);
-        out.put((byte) (pid >> 8));
-        out.put((byte) pid);
-        out.put((byte) (0x20 | counters[slot]));
+        out.putInt(header(false, pid, 0x20 | counters[slot]));
         out.put((byte) (PAYLOAD - 1));
         out.put((byte) 0x10);
         pcr(pcrBase);
-        stuff(PAYLOAD - 2 - PCR_BYTES);
+        out.put(STUFFING, 0, PAYLOAD - 2 - PCR_BYTES);
     }
 
     /**
@@ -73,10 +77,7 @@ final class TsPackets {
             if (len < PAYLOAD - adaptation) {
                 adaptation = PAYLOAD - len;
             }
-            out.put(SYNC);
-            out.put((byte) ((first ? 0x40 : 0) | pid >> 8));
-            out.put((byte) pid);
-            out.put((byte) ((adaptation > 0 ? 0x30 : 0x10) | next(slot)));
+            out.putInt(header(first, pid, (adaptation > 0 ? 0x30 : 0x10) | next(slot)));
             if (adaptation > 0) {
                 out.put((byte) (adaptation - 1));
                 if (adaptation > 1) {
@@ -84,7 +85,7 @@ final class TsPackets {
                     if (pcr) {
                         pcr(pcrBase);
                     }
-                    stuff(adaptation - 2 - (pcr ? PCR_BYTES : 0));
+                    out.put(STUFFING, 0, adaptation - 2 - (pcr ? PCR_BYTES : 0));
                 }
             }
             int take = PAYLOAD - adaptation;
@@ -93,6 +94,11 @@ final class TsPackets {
             len -= take;
             first = false;
         }
+    }
+
+    /** The 4-byte packet header: sync byte, unit start flag, PID, flags and continuity counter. */
+    private static int header(boolean unitStart, int pid, int flagsAndCounter) {
+        return SYNC << 24 | (unitStart ? 0x40 : 0) << 16 | (pid & 0x1FFF) << 8 | flagsAndCounter;
     }
 
     /** Writes what the buffer holds to the file (no sync to the disk). */
@@ -122,17 +128,8 @@ final class TsPackets {
     }
 
     private void pcr(long base) {
-        out.put((byte) (base >> 25));
-        out.put((byte) (base >> 17));
-        out.put((byte) (base >> 9));
-        out.put((byte) (base >> 1));
-        out.put((byte) ((base & 1) << 7 | 0x7E)); // 6 reserved bits, extension 0
-        out.put((byte) 0);
-    }
-
-    private void stuff(int n) {
-        for (int i = 0; i < n; i++) {
-            out.put((byte) 0xFF);
-        }
+        // 33-bit base, 6 reserved bits, a 9-bit extension of 0
+        out.putInt((int) (base >> 1));
+        out.putShort((short) ((base & 1) << 15 | 0x7E00));
     }
 }
