@@ -31,6 +31,9 @@ class LifecycleIT {
                 .isNotEmpty();
         assertThat(kiln.logEvents()).as("a plain start and stop logs no error")
                 .noneMatch(line -> line.matches("\\S+ ERROR .*"));
+        assertThat(kiln.log()).as("one event loop per two cores unless KILN_EVENT_LOOPS says otherwise")
+                .contains("Event loops: " + Math.max(1, Runtime.getRuntime().availableProcessors() / 2)
+                        + " (KILN_EVENT_LOOPS)");
         assertThat(kiln.log()).as("bin/kiln lets Netty free direct buffers on release, without the JDK's cleaner")
                 .contains("Direct buffers: freed on release (no cleaner)");
         assertThat(kiln.log()).as("bin/kiln puts the heap on transparent huge pages where the kernel offers them (%s)",
