@@ -85,9 +85,7 @@ final class CoalescingExecutor implements Executor {
         int queued = waiting.incrementAndGet();
         int running = runners.get();
         if (running == 0) {
-            if (runners.compareAndSet(0, 1)) {
-                submitRunner();
-            }
+            startFirstRunner();
         } else if (running < parallelism && sleeping.get() == 0 && queued > running * TASKS_PER_RUNNER) {
             startRunner(); // the batch threads are all busy and the queue grows: one more
         } else {
@@ -123,9 +121,7 @@ final class CoalescingExecutor implements Executor {
             return;
         }
         if (running == 0) {
-            if (runners.compareAndSet(0, 1)) {
-                submitRunner();
-            }
+            startFirstRunner();
         } else {
             rescueIfStalled(running);
         }
@@ -157,6 +153,13 @@ final class CoalescingExecutor implements Executor {
         startRunner();
     }
 
+    /** Starts a batch thread unless one is running (or another caller just started one). */
+    private void startFirstRunner() {
+        if (runners.compareAndSet(0, 1)) {
+            submitRunner();
+        }
+    }
+
     private void startRunner() {
         runners.incrementAndGet();
         submitRunner();
@@ -183,8 +186,8 @@ final class CoalescingExecutor implements Executor {
         } finally {
             runners.decrementAndGet();
             // A task added between the last look and the decrement saw this thread running.
-            if (waiting.get() > 0 && runners.compareAndSet(0, 1)) {
-                submitRunner();
+            if (waiting.get() > 0) {
+                startFirstRunner();
             }
         }
     }
